@@ -5,7 +5,6 @@
 #include <cstdlib>
 
 #include "Error.h"
-#include "config/ConfigValidation.h"
 #include "config/Presets.h"
 #include "io/AtomicFile.h"
 
@@ -146,7 +145,12 @@ void applyConfigAssignment(TrainingConfig& config, const std::string& assignment
 
 TrainingConfig loadConfigFile(const std::string& path, const TrainingConfig& base,
                               bool keepBasePreset) {
-  const std::string text = readWholeFile(path);
+  std::string text;
+  try {
+    text = readWholeFile(path);
+  } catch (const Error& e) {
+    throw ConfigError({}, std::string("cannot load the configuration: ") + e.what());
+  }
   nlohmann::json object;
   try {
     object = nlohmann::json::parse(text);
@@ -164,7 +168,6 @@ TrainingConfig loadConfigFile(const std::string& path, const TrainingConfig& bas
   applyConfigJson(config, object, path);
   if (keepBasePreset)
     config.preset = base.preset;
-  requireValidConfig(config, path);
   return config;
 }
 

@@ -32,7 +32,9 @@ void applyConfigJson(TrainingConfig& config, const nlohmann::json& object,
 void applyConfigAssignment(TrainingConfig& config, const std::string& assignment);
 
 // Reads a params JSON file on top of `base`: the file's PRESET (if any) is applied first unless
-// `keepBasePreset` is set, then every key of the file. Throws Error naming the file on any problem.
+// `keepBasePreset` is set, then every key of the file. Throws Error naming the file when it cannot
+// be read, is not JSON, has an unknown key or a value of the wrong type. Ranges are not checked
+// here (validateConfig does), so a form can load a file and mark its out-of-range values.
 TrainingConfig loadConfigFile(const std::string& path, const TrainingConfig& base,
                               bool keepBasePreset = false);
 

@@ -8,6 +8,7 @@
 #include "Error.h"
 #include "config/ConfigJson.h"
 #include "config/ConfigSchema.h"
+#include "config/ConfigSources.h"
 #include "config/ConfigValidation.h"
 #include "config/Presets.h"
 #include "io/AtomicFile.h"
@@ -263,12 +264,35 @@ class TestTrainingConfig : public QObject {
     QCOMPARE(QString::fromStdString(problems[0].key), key);
     QVERIFY2(problems[0].message.find(allowed.toStdString()) != std::string::npos,
              problems[0].message.c_str());
-    // The same problem reaches a file user as an error naming the file and the key.
+    // The same problem reaches a command-line user as an error naming its origin and the key.
+    const std::string fromSet = errorOf([&] {
+      resolveConfig({"", "", {assignment.toStdString()}});
+    });
+    QVERIFY2(fromSet.find(key.toStdString()) != std::string::npos, fromSet.c_str());
+    QVERIFY2(fromSet.find("--set") != std::string::npos, fromSet.c_str());
     saveConfigFile(c, path("range.json"));
-    const std::string message =
-        errorOf([&] { loadConfigFile(path("range.json"), TrainingConfig{}); });
-    QVERIFY2(message.find("range.json: " + key.toStdString()) != std::string::npos ||
-                 message.find(key.toStdString()) != std::string::npos,
+    const std::string fromFile = errorOf([&] { resolveConfig({"", path("range.json"), {}}); });
+    QVERIFY2(fromFile.find("range.json: ") != std::string::npos, fromFile.c_str());
+    QVERIFY2(fromFile.find(key.toStdString()) != std::string::npos, fromFile.c_str());
+  }
+
+  void resolveAppliesSourcesInOrder() {
+    writeFileAtomically(path("order.json"), R"({"PRESET": "tiny", "SEED": 5, "BATCH_SIZE": 3})");
+    const TrainingConfig fromFile = resolveConfig({"", path("order.json"), {"SEED=6"}});
+    QCOMPARE(fromFile.imgSize, 64);   // the file's preset
+    QCOMPARE(fromFile.batchSize, 3);  // the file
+    QCOMPARE(fromFile.seed, 6);       // --set wins
+    const TrainingConfig presetWins = resolveConfig({"cpu-demo", path("order.json"), {}});
+    QCOMPARE(presetWins.imgSize, 128);  // --preset replaces the file's preset as the base
+    QCOMPARE(presetWins.batchSize, 3);
+    QCOMPARE(presetWins.preset, std::string("cpu-demo"));
+    // A --set may repair a value the file got wrong.
+    writeFileAtomically(path("repair.json"), R"({"USE_PERC_STYLE": true})");
+    const TrainingConfig repaired =
+        resolveConfig({"", path("repair.json"), {"VGG_WEIGHTS=/w.pth"}});
+    QVERIFY(repaired.usePercStyle);
+    const std::string message = errorOf([&] { resolveConfig({"", path("repair.json"), {}}); });
+    QVERIFY2(message.find("repair.json: USE_PERC_STYLE needs VGG_WEIGHTS") != std::string::npos,
              message.c_str());
   }
 

@@ -1,0 +1,81 @@
+// longmim: the command line of Longitudinal MIM Studio. Each subcommand drives longmim_core.
+#include <QCoreApplication>
+
+#include <iostream>
+
+#include "CliCommon.h"
+#include "ConfigCommand.h"
+#include "DataCommand.h"
+
+namespace {
+
+const char* kUsage = R"(longmim -- train and inspect models that predict the signed difference map
+between a baseline and a follow-up chest X-ray (Longitudinal MIM Studio).
+
+Usage: longmim <command> [options]      longmim <command> --help for its options
+
+Commands:
+  config show [--preset P] [--config F] [--set KEY=VALUE ...]
+                     Print the effective configuration as JSON (keys are the seed's constants).
+  config keys        List every configuration key, its allowed values and meaning.
+  data check DIR [--json] [--headers-only] [--threads N]
+                     Validate a dataset folder: per case, missing / unreadable / non-2-D files,
+                     NaN or Inf pixels, constant images, differing sizes.
+
+Options:
+  -h, --help         Show this help.
+  --version          Show the version.
+
+Exit status:
+  0    success (data check: at least one valid case)
+  1    usage error: unknown option, missing argument, unknown or invalid configuration key
+  2    data error: folder missing, no valid case, unreadable or corrupt file
+  3    the command failed while working (I/O error, ...)
+  130  interrupted (Ctrl-C)
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  QCoreApplication app(argc, argv);
+  QCoreApplication::setApplicationName("longmim");
+  QCoreApplication::setApplicationVersion("0.1.0");
+  using namespace longmim::cli;
+
+  const QStringList args = QCoreApplication::arguments();
+  if (args.size() < 2) {
+    std::cerr << kUsage;
+    return kExitUsage;
+  }
+  const QString command = args[1];
+  if (command == "-h" || command == "--help" || command == "help") {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  if (command == "--version") {
+    std::cout << "longmim 0.1.0\n";
+    return kExitOk;
+  }
+
+  // Subcommands parse "<program> <rest...>" so their own --help and errors read naturally.
+  auto rest = [&](int skip) {
+    QStringList sub{args[0]};
+    sub << args.mid(1 + skip);
+    return sub;
+  };
+  const QString sub = args.size() > 2 ? args[2] : QString();
+  return runCommand([&]() -> int {
+    if (command == "config" && sub == "show")
+      return configShow(rest(2));
+    if (command == "config" && sub == "keys")
+      return configKeys(rest(2));
+    if (command == "data" && sub == "check")
+      return dataCheck(rest(2));
+    if (command == "config" || command == "data") {
+      throw UsageError(sub.isEmpty() ? toStd(command) + " needs a subcommand; see 'longmim --help'"
+                                     : "unknown subcommand '" + toStd(command + " " + sub) +
+                                           "'; see 'longmim --help'");
+    }
+    throw UsageError("unknown command '" + toStd(command) + "'; see 'longmim --help'");
+  });
+}

@@ -1,0 +1,185 @@
+// Tests the `longmim` command line end to end: output, JSON, exit codes, error messages.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+
+#include "TestImages.h"
+#include "io/AtomicFile.h"
+
+using namespace longmim::test;
+
+namespace {
+
+struct Run {
+  int exitCode = -1;
+  QString out;
+  QString err;
+};
+
+Run runLongmim(const QStringList& arguments) {
+  QProcess process;
+  process.start(QStringLiteral(LONGMIM_BINARY_DIR "/app/longmim"), arguments);
+  if (!process.waitForFinished(120000))
+    return {};
+  return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2,
+          QString::fromUtf8(process.readAllStandardOutput()),
+          QString::fromUtf8(process.readAllStandardError())};
+}
+
+QJsonObject jsonOf(const QString& text) {
+  return QJsonDocument::fromJson(text.toUtf8()).object();
+}
+
+}  // namespace
+
+class TestCli : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir dir_;
+  QString path(const QString& name) const { return dir_.filePath(name); }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    writeCase(path("good/case_a").toStdString(), 16, 16, 0);
+    writeCase(path("good/case_b").toStdString(), 16, 16, 1);
+    writeCase(path("good/case_c").toStdString(), 16, 16, 2);
+    std::filesystem::remove(path("good/case_c/current.nii.gz").toStdString());
+    writeCase(path("bad/only").toStdString(), 16, 16);
+    writeBytes(path("bad/only/diff_map.nii.gz").toStdString(), "not an image");
+  }
+
+  void helpListsCommandsAndExitCodes() {
+    const Run run = runLongmim({"--help"});
+    QCOMPARE(run.exitCode, 0);
+    for (const char* text : {"config show", "config keys", "data check", "Exit status", "130"}) {
+      QVERIFY2(run.out.contains(text), text);
+    }
+    QCOMPARE(runLongmim({}).exitCode, 1);
+    QCOMPARE(runLongmim({"--version"}).out.trimmed(), QString("longmim 0.1.0"));
+    const Run sub = runLongmim({"data", "check", "--help"});
+    QCOMPARE(sub.exitCode, 0);
+    QVERIFY2(sub.out.contains("longmim data check"), qPrintable(sub.out));
+    QVERIFY(sub.out.contains("--json"));
+  }
+
+  void unknownCommandsAreUsageErrors() {
+    const Run unknown = runLongmim({"frobnicate"});
+    QCOMPARE(unknown.exitCode, 1);
+    QVERIFY(unknown.err.contains("unknown command 'frobnicate'"));
+    QCOMPARE(runLongmim({"config"}).exitCode, 1);
+    QCOMPARE(runLongmim({"config", "shuw"}).exitCode, 1);
+    const Run option = runLongmim({"config", "show", "--bogus"});
+    QCOMPARE(option.exitCode, 1);
+    QVERIFY2(option.err.contains("bogus"), qPrintable(option.err));
+  }
+
+  void configShowPrintsTheEffectiveConfiguration() {
+    const Run paper = runLongmim({"config", "show"});
+    QCOMPARE(paper.exitCode, 0);
+    const QJsonObject json = jsonOf(paper.out);
+    QCOMPARE(json["BATCH_SIZE"].toInt(), 4);
+    QCOMPARE(json["UPDATE_EVERY_BATCHES"].toInt(), 12);
+    QCOMPARE(json["MAX_LR"].toDouble(), 6e-4);
+    QCOMPARE(json["IMG_SIZE"].toInt(), 512);
+    QCOMPARE(json["PRESET"].toString(), QString("paper"));
+    QVERIFY(json.size() >= 40);
+
+    const Run tiny = runLongmim(
+        {"config", "show", "--preset", "tiny", "--set", "SEED=9", "--set", "USE_SSIM=true"});
+    QCOMPARE(tiny.exitCode, 0);
+    const QJsonObject t = jsonOf(tiny.out);
+    QCOMPARE(t["IMG_SIZE"].toInt(), 64);
+    QCOMPARE(t["SEED"].toInt(), 9);
+    QCOMPARE(t["USE_SSIM"].toBool(), true);
+
+    longmim::writeFileAtomically(path("params.json").toStdString(),
+                                 R"({"PRESET": "cpu-demo", "BATCH_SIZE": 6})");
+    const QJsonObject f =
+        jsonOf(runLongmim({"config", "show", "--config", path("params.json")}).out);
+    QCOMPARE(f["BATCH_SIZE"].toInt(), 6);
+    QCOMPARE(f["IMG_SIZE"].toInt(), 128);
+  }
+
+  void configErrorsNameTheKey_data() {
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("unknown key") << QStringList{"--set", "BACH_SIZE=2"}
+                                 << "unknown key 'BACH_SIZE' (did you mean BATCH_SIZE?)";
+    QTest::newRow("wrong type") << QStringList{"--set", "MAX_LR=fast"} << "MAX_LR must be a number";
+    QTest::newRow("out of range") << QStringList{"--set", "IMG_SIZE=100"}
+                                  << "a multiple of 32 (got 100)";
+    QTest::newRow("unknown preset") << QStringList{"--preset", "huge"} << "unknown preset 'huge'";
+    QTest::newRow("missing file") << QStringList{"--config", "/nonexistent/p.json"}
+                                  << "/nonexistent/p.json";
+  }
+  void configErrorsNameTheKey() {
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, expected);
+    const Run run = runLongmim(QStringList{"config", "show"} + arguments);
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.contains(expected), qPrintable(run.err));
+    QVERIFY(run.out.isEmpty());
+  }
+
+  void configKeysDescribesEveryKey() {
+    const Run run = runLongmim({"config", "keys"});
+    QCOMPARE(run.exitCode, 0);
+    QVERIFY(run.out.contains("[Losses]"));
+    QVERIFY(run.out.contains("LAMBDA_SSIM"));
+    QVERIFY(run.out.contains("editable during a run"));
+  }
+
+  void dataCheckTable() {
+    const Run run = runLongmim({"data", "check", path("good")});
+    QCOMPARE(run.exitCode, 0);
+    QVERIFY2(run.out.contains("2 valid, 1 invalid case (3 case folders found)"),
+             qPrintable(run.out));
+    QVERIFY2(run.out.contains("case_c"), qPrintable(run.out));
+    QVERIFY2(run.out.contains("current.nii.gz  error: missing"), qPrintable(run.out));
+  }
+
+  void dataCheckJson() {
+    const Run run = runLongmim({"data", "check", "--json", path("good")});
+    QCOMPARE(run.exitCode, 0);
+    const QJsonObject json = jsonOf(run.out);
+    QCOMPARE(json["valid_cases"].toInt(), 2);
+    QCOMPARE(json["invalid_cases"].toInt(), 1);
+    const QJsonArray problems = json["problems"].toArray();
+    QCOMPARE(problems.size(), 1);
+    QCOMPARE(problems[0].toObject()["case"].toString(), QString("case_c"));
+    QCOMPARE(problems[0].toObject()["file"].toString(), QString("current.nii.gz"));
+    QCOMPARE(problems[0].toObject()["reason"].toString(), QString("missing"));
+  }
+
+  void dataCheckExitCodes() {
+    const Run none = runLongmim({"data", "check", path("bad")});
+    QCOMPARE(none.exitCode, 2);
+    QVERIFY2(none.out.contains("0 valid, 1 invalid"), qPrintable(none.out));
+    QVERIFY2(none.out.contains("diff_map.nii.gz"), qPrintable(none.out));
+    const Run missing = runLongmim({"data", "check", path("nowhere")});
+    QCOMPARE(missing.exitCode, 2);
+    QVERIFY2(missing.err.contains("nowhere: folder not found"), qPrintable(missing.err));
+    QCOMPARE(runLongmim({"data", "check"}).exitCode, 1);
+    QCOMPARE(runLongmim({"data", "check", path("good"), path("bad")}).exitCode, 1);
+    QCOMPARE(runLongmim({"data", "check", "--threads", "zero", path("good")}).exitCode, 1);
+    const Run headers =
+        runLongmim({"data", "check", "--headers-only", "--threads", "1", path("good")});
+    QCOMPARE(headers.exitCode, 0);
+  }
+
+  void checkingChangesNothingOnDisk() {
+    const std::string before =
+        longmim::readWholeFile(path("bad/only/diff_map.nii.gz").toStdString());
+    runLongmim({"data", "check", path("bad")});
+    QCOMPARE(longmim::readWholeFile(path("bad/only/diff_map.nii.gz").toStdString()), before);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "TestCli.moc"
