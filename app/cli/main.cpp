@@ -6,6 +6,7 @@
 #include "CliCommon.h"
 #include "ConfigCommand.h"
 #include "DataCommand.h"
+#include "SynthCommand.h"
 
 namespace {
 
@@ -21,6 +22,11 @@ Commands:
   data check DIR [--json] [--headers-only] [--threads N]
                      Validate a dataset folder: per case, missing / unreadable / non-2-D files,
                      NaN or Inf pixels, constant images, differing sizes.
+  synth -n N -o DIR [--seed S] [--size 512] [--ct FILE_OR_DIR ...] [--lung-seg FILE_OR_DIR]
+        [--entities CO=0.15,PL=0.15,PN=0.15,CA=0.15,FL=0.15,EX=0.5] [--decay D]
+        [--rotation MAX_AXIS,MAX_SUM] [--pairs-per-case K] [--threads T]
+                     Generate synthetic longitudinal pairs from a procedural thorax phantom or
+                     from CT volumes (DRRs, with the ground-truth difference map).
 
 Options:
   -h, --help         Show this help.
@@ -71,6 +77,8 @@ int main(int argc, char** argv) {
       return configKeys(rest(2));
     if (command == "data" && sub == "check")
       return dataCheck(rest(2));
+    if (command == "synth")
+      return synth(rest(1));
     if (command == "config" || command == "data") {
       throw UsageError(sub.isEmpty() ? toStd(command) + " needs a subcommand; see 'longmim --help'"
                                      : "unknown subcommand '" + toStd(command + " " + sub) +

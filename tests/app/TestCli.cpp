@@ -57,7 +57,8 @@ class TestCli : public QObject {
   void helpListsCommandsAndExitCodes() {
     const Run run = runLongmim({"--help"});
     QCOMPARE(run.exitCode, 0);
-    for (const char* text : {"config show", "config keys", "data check", "Exit status", "130"}) {
+    for (const char* text :
+         {"config show", "config keys", "data check", "synth -n N -o DIR", "Exit status", "130"}) {
       QVERIFY2(run.out.contains(text), text);
     }
     QCOMPARE(runLongmim({}).exitCode, 1);
@@ -171,6 +172,56 @@ class TestCli : public QObject {
     const Run headers =
         runLongmim({"data", "check", "--headers-only", "--threads", "1", path("good")});
     QCOMPARE(headers.exitCode, 0);
+  }
+
+  void synthGeneratesACheckableDataset() {
+    const Run run = runLongmim({"synth", "-n", "2", "-o", path("synth"), "--size", "64", "--seed",
+                                "3", "--entities", "CO=1,EX=0"});
+    QCOMPARE(run.exitCode, 0);
+    QVERIFY2(run.out.contains("Generated 2 pairs in"), qPrintable(run.out));
+    const Run check = runLongmim({"data", "check", path("synth")});
+    QCOMPARE(check.exitCode, 0);
+    QVERIFY2(check.out.contains("2 valid, 0 invalid"), qPrintable(check.out));
+    const Run again = runLongmim({"synth", "-n", "2", "-o", path("synth"), "--size", "64", "--seed",
+                                  "3", "--entities", "CO=1,EX=0"});
+    QVERIFY2(again.out.contains("Generated 0 pairs (2 already complete)"), qPrintable(again.out));
+  }
+
+  void synthRefusesBadInput_data() {
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("no -n") << QStringList{"-o", "X"} << 1 << "synth needs -n N";
+    QTest::newRow("no -o") << QStringList{"-n", "2"} << 1 << "synth needs -o DIR";
+    QTest::newRow("zero pairs") << QStringList{"-n", "0", "-o", "X"} << 1
+                                << "-n must be a positive number";
+    QTest::newRow("not a number") << QStringList{"-n", "many", "-o", "X"} << 1
+                                  << "-n expects an integer";
+    QTest::newRow("bad entities") << QStringList{"-n", "2", "-o", "X", "--entities", "CO=0.1,ZZ=1"}
+                                  << 1 << "'ZZ=1' is not CODE=PROBABILITY";
+    QTest::newRow("bad rotation") << QStringList{"-n", "2", "-o", "X", "--rotation", "10"} << 1
+                                  << "--rotation expects MAX_AXIS,MAX_SUM";
+    QTest::newRow("missing CT") << QStringList{"-n", "2",    "-o",
+                                               "X",  "--ct", "/nonexistent/ct.nii.gz"}
+                                << 2 << "/nonexistent/ct.nii.gz: CT file or folder not found";
+    QTest::newRow("output under a file")
+        << QStringList{"-n", "2", "-o", "FILE/out"} << 3 << "cannot create the output folder";
+  }
+  void synthRefusesBadInput() {
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    QFETCH(QString, expected);
+    writeBytes(path("FILE").toStdString(), "x");
+    for (QString& a : arguments) {
+      if (a == "X")
+        a = path("never");
+      if (a == "FILE/out")
+        a = path("FILE") + "/out";
+    }
+    const Run run = runLongmim(QStringList{"synth"} + arguments);
+    QCOMPARE(run.exitCode, exitCode);
+    QVERIFY2(run.err.contains(expected), qPrintable(run.err));
+    QVERIFY(!QFileInfo::exists(path("never")));
   }
 
   void checkingChangesNothingOnDisk() {

@@ -1,0 +1,66 @@
+#include "synth/DemoDataset.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace longmim::synth {
+namespace {
+
+constexpr int kDemoPairs = 48;
+constexpr int kDemoSize = 128;  // the cpu-demo preset's IMG_SIZE
+constexpr std::uint64_t kDemoSeed = 2026;
+
+bool pairComplete(const fs::path& folder) {
+  std::error_code ec;
+  for (const char* name : {"prior.nii.gz", "current.nii.gz", "diff_map.nii.gz", "params.json"}) {
+    if (!fs::is_regular_file(folder / name, ec))
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string defaultDemoDatasetDir() {
+  if (const char* dir = std::getenv("LONGMIM_DEMO_DIR"); dir && *dir)
+    return dir;
+  fs::path base;
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) {
+    base = xdg;
+  } else if (const char* home = std::getenv("HOME"); home && *home) {
+    base = fs::path(home) / ".local" / "share";
+  } else {
+    base = fs::temp_directory_path();
+  }
+  return (base / "longitudinal-mim-studio" / "demo").string();
+}
+
+SynthJob demoDatasetJob(const std::string& dir) {
+  SynthJob job;
+  job.outputDir = dir;
+  job.count = kDemoPairs;
+  if (const char* pairs = std::getenv("LONGMIM_DEMO_PAIRS"); pairs && std::atoi(pairs) > 0) {
+    job.count = std::atoi(pairs);
+  }
+  job.seed = kDemoSeed;
+  job.options.size = kDemoSize;
+  return job;
+}
+
+bool isDemoDatasetComplete(const std::string& dir) {
+  const SynthJob job = demoDatasetJob(dir);
+  if (!fs::is_regular_file(fs::path(dir) / "synth_settings.json"))
+    return false;
+  // One pair per case for the phantom: case_XXX/pair_000.
+  for (int i = 0; i < job.count; ++i) {
+    std::string index = std::to_string(i);
+    index.insert(0, index.size() < 3 ? 3 - index.size() : 0, '0');
+    if (!pairComplete(fs::path(dir) / ("case_" + index) / "pair_000"))
+      return false;
+  }
+  return true;
+}
+
+}  // namespace longmim::synth
