@@ -64,11 +64,16 @@ QWidget* DatasetPanel::createEmptyPage() {
          "<p>Use File ▸ Open Dataset… (Ctrl+O) to pick a folder that holds case folders, each with "
          "<b>prior.nii.gz</b>, <b>current.nii.gz</b> and <b>diff_map.nii.gz</b> (.nii works too; "
          "the reference's case/pair layout is found recursively).</p>"
-         "<p>The command line does the same check: <code>longmim data check DIR</code></p>"));
+         "<p>The command line does the same check: <code>longmim data check DIR</code></p>"
+         "<p>To try the studio without data of your own, use File ▸ Open Demo Dataset: synthetic "
+         "phantom pairs, generated into your data folder the first time.</p>"));
 
   auto* open = new QPushButton(tr("Open Dataset…"), page);
   open->setObjectName(QStringLiteral("openDatasetButton"));
   connect(open, &QPushButton::clicked, this, &DatasetPanel::openRequested);
+  auto* openDemo = new QPushButton(tr("Open Demo Dataset"), page);
+  openDemo->setObjectName(QStringLiteral("openDemoDatasetButton"));
+  connect(openDemo, &QPushButton::clicked, this, &DatasetPanel::openDemoRequested);
 
   // Centred by stretches, not by alignment flags: an aligned word-wrapped label gets the height of
   // its size hint instead of the height its wrapped text needs, and its end is cut off.
@@ -79,6 +84,7 @@ QWidget* DatasetPanel::createEmptyPage() {
   auto* buttonRow = new QHBoxLayout;
   buttonRow->addStretch(1);
   buttonRow->addWidget(open);
+  buttonRow->addWidget(openDemo);
   buttonRow->addStretch(1);
   auto* layout = new QVBoxLayout(page);
   layout->addStretch(1);

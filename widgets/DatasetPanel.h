@@ -26,6 +26,8 @@ class DatasetPanel : public QWidget {
  Q_SIGNALS:
   // The user asked to open a dataset from the empty page.
   void openRequested();
+  // The user asked for the demo dataset from the empty page.
+  void openDemoRequested();
 
  private:
   QWidget* createEmptyPage();

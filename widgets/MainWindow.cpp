@@ -14,21 +14,35 @@
 #include <QProgressBar>
 #include <QStatusBar>
 
+#include <exception>
+#include <string>
+
 #include "CaseCountText.h"
 #include "DataCheckDialog.h"
 #include "DatasetPanel.h"
 #include "DatasetScanner.h"
+#include "DemoDatasetGenerator.h"
+#include "DemoDatasetProgress.h"
 #include "ErrorBox.h"
 #include "Log.h"
 #include "LogPanel.h"
 #include "RecentDatasetsMenu.h"
 #include "StudioSettings.h"
+#include "synth/DemoDataset.h"
 
 namespace longmim::studio {
 namespace {
 
 const QString kGeometryKey = QStringLiteral("window/geometry");
 const QString kStateKey = QStringLiteral("window/state");
+
+bool isDemoComplete(const std::string& dir) {
+  try {
+    return synth::isDemoDatasetComplete(dir);
+  } catch (const std::exception&) {
+    return false;  // an unreadable folder: the generator reports what is wrong with it
+  }
+}
 
 }  // namespace
 
@@ -38,12 +52,20 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   datasetPanel_ = new DatasetPanel(this);
   setCentralWidget(datasetPanel_);
   connect(datasetPanel_, &DatasetPanel::openRequested, this, &MainWindow::chooseDatasetToOpen);
+  connect(datasetPanel_, &DatasetPanel::openDemoRequested, this, &MainWindow::openDemoDataset);
 
   scanner_ = new DatasetScanner(this);
   connect(scanner_, &DatasetScanner::progressed, this, &MainWindow::onScanProgressed);
   connect(scanner_, &DatasetScanner::succeeded, this, &MainWindow::onDatasetScanned);
   connect(scanner_, &DatasetScanner::failed, this, &MainWindow::onDatasetScanFailed);
   connect(scanner_, &DatasetScanner::cancelled, this, [this] { scanProgress_->hide(); });
+
+  demoGenerator_ = new DemoDatasetGenerator(this);
+  demoGenerator_->setObjectName(QStringLiteral("demoDatasetGenerator"));
+  connect(demoGenerator_, &DemoDatasetGenerator::finished, this, &MainWindow::onDemoGenerated);
+  connect(demoGenerator_, &DemoDatasetGenerator::failed, this, &MainWindow::onDemoGenerationFailed);
+  connect(demoGenerator_, &DemoDatasetGenerator::cancelled, this,
+          &MainWindow::onDemoGenerationCancelled);
 
   createLogDock();
   createMenus();
@@ -74,6 +96,11 @@ void MainWindow::createMenus() {
   open->setObjectName(QStringLiteral("openDatasetAction"));
   open->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_O));
   open->setStatusTip(tr("Check a dataset folder and make it the studio's dataset"));
+  QAction* demo = file->addAction(tr("Open &Demo Dataset"), this, &MainWindow::openDemoDataset);
+  demo->setObjectName(QStringLiteral("openDemoDatasetAction"));
+  demo->setStatusTip(
+      tr("Open the synthetic demo dataset; the first time, its pairs are generated into your data "
+         "folder"));
   QAction* check = file->addAction(tr("&Check Dataset…"), this, &MainWindow::chooseDatasetToCheck);
   check->setObjectName(QStringLiteral("checkDatasetAction"));
   check->setStatusTip(tr("List every problem in a dataset folder, like longmim data check"));
@@ -110,6 +137,8 @@ void MainWindow::createStatusBar() {
   scanProgress_->hide();
   datasetSummary_ = new QLabel(this);
   datasetSummary_->setObjectName(QStringLiteral("datasetSummaryLabel"));
+  demoProgress_ = new DemoDatasetProgress(demoGenerator_, this);
+  statusBar()->addPermanentWidget(demoProgress_);
   statusBar()->addPermanentWidget(scanProgress_);
   statusBar()->addPermanentWidget(datasetSummary_);
 }
@@ -117,23 +146,67 @@ void MainWindow::createStatusBar() {
 void MainWindow::openDataset(const QString& dir) {
   if (dir.isEmpty())
     return;
+  openDemoWhenGenerated_ = false;  // the user's latest choice wins over a demo still generating
   statusBar()->showMessage(tr("Checking %1…").arg(dir));
   scanProgress_->setRange(0, 0);  // busy until the number of cases is known
   scanProgress_->show();
   scanner_->start(dir);
 }
 
-void MainWindow::restoreLastDataset() {
+bool MainWindow::restoreLastDataset() {
   const QString last = recent_.last();
   if (last.isEmpty())
-    return;
+    return false;
   if (!QFileInfo(last).isDir()) {
     // Not an error box at start: the user did not ask for anything yet.
     logWarning("the last dataset, " + last.toStdString() +
                ", is no longer there; use File > Open Dataset to pick another");
-    return;
+    return false;
   }
   openDataset(last);
+  return true;
+}
+
+void MainWindow::openStartupDataset(const QString& dataArg) {
+  if (!dataArg.isEmpty()) {
+    openDataset(dataArg);
+    return;
+  }
+  if (restoreLastDataset())
+    return;
+  openDemoDataset();
+}
+
+void MainWindow::openDemoDataset() {
+  const std::string dir = synth::defaultDemoDatasetDir();
+  if (isDemoComplete(dir)) {
+    openDataset(QString::fromStdString(dir));
+    return;
+  }
+  // A generation already running (e.g. the one started at start-up) goes on and is opened.
+  demoGenerator_->start(QString::fromStdString(dir));
+  openDemoWhenGenerated_ = true;
+}
+
+void MainWindow::onDemoGenerated(const QString& dir) {
+  if (!openDemoWhenGenerated_) {
+    statusBar()->showMessage(tr("The demo dataset is ready: File ▸ Open Demo Dataset"), 10000);
+    return;
+  }
+  openDataset(dir);
+}
+
+void MainWindow::onDemoGenerationFailed(const QString& message) {
+  openDemoWhenGenerated_ = false;
+  statusBar()->showMessage(tr("Could not generate the demo dataset"), 10000);
+  showErrorBox(this, tr("Could not generate the demo dataset"), message);
+}
+
+void MainWindow::onDemoGenerationCancelled() {
+  openDemoWhenGenerated_ = false;
+  statusBar()->showMessage(
+      tr("Demo dataset cancelled; File ▸ Open Demo Dataset continues from the pairs written"),
+      10000);
 }
 
 void MainWindow::onScanProgressed(int done, int total) {
@@ -223,6 +296,9 @@ void MainWindow::updateDatasetSummary() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+  // Nothing would show the demo once the window is gone; the generator's destructor waits for the
+  // pairs in progress.
+  demoGenerator_->cancel();
   QSettings settings = studioSettings();
   settings.setValue(kGeometryKey, saveGeometry());
   settings.setValue(kStateKey, saveState());

@@ -15,7 +15,8 @@ namespace {
 const QCommandLineOption& dataOption() {
   static const QCommandLineOption option(
       QStringLiteral("data"),
-      QStringLiteral("Open the dataset in DIR (instead of the one opened last time)."),
+      QStringLiteral("Open the dataset in DIR (instead of the one opened last time, or the "
+                     "demo dataset)."),
       QStringLiteral("DIR"));
   return option;
 }
@@ -62,10 +63,6 @@ int main(int argc, char* argv[]) {
 
   longmim::studio::MainWindow window;
   window.show();
-  if (parser.isSet(dataOption())) {
-    window.openDataset(parser.value(dataOption()));
-  } else {
-    window.restoreLastDataset();
-  }
+  window.openStartupDataset(parser.value(dataOption()));
   return QApplication::exec();
 }

@@ -43,7 +43,9 @@ class TestDatasetPanel : public QObject {
                             "that holds case folders, each with prior.nii.gz, current.nii.gz and "
                             "diff_map.nii.gz (.nii works too; the reference's case/pair layout is "
                             "found recursively). The command line does the same check: longmim "
-                            "data check DIR"));
+                            "data check DIR To try the studio without data of your own, use File "
+                            "▸ Open Demo Dataset: synthetic phantom pairs, generated into your "
+                            "data folder the first time."));
     // The whole message fits: nothing is cut off at the panel's default size.
     const QRect area(message->mapTo(&panel, QPoint(0, 0)), message->size());
     QVERIFY(panel.rect().contains(area));
@@ -52,6 +54,11 @@ class TestDatasetPanel : public QObject {
     QSignalSpy openRequested(&panel, &DatasetPanel::openRequested);
     QTest::mouseClick(panel.findChild<QPushButton*>(QStringLiteral("openDatasetButton")),
                       Qt::LeftButton);
+    QCOMPARE(openRequested.size(), 1);
+    QSignalSpy openDemoRequested(&panel, &DatasetPanel::openDemoRequested);
+    QTest::mouseClick(panel.findChild<QPushButton*>(QStringLiteral("openDemoDatasetButton")),
+                      Qt::LeftButton);
+    QCOMPARE(openDemoRequested.size(), 1);
     QCOMPARE(openRequested.size(), 1);
   }
 

@@ -129,8 +129,12 @@ class TestMainWindow : public QObject {
                                           "the reference's case/pair layout is found "
                                           "recursively).")),
              qPrintable(text));
-    QVERIFY2(text.endsWith(
+    QVERIFY2(text.contains(
                  QStringLiteral("The command line does the same check: longmim data check DIR")),
+             qPrintable(text));
+    QVERIFY2(text.endsWith(QStringLiteral("To try the studio without data of your own, use File ▸ "
+                                          "Open Demo Dataset: synthetic phantom pairs, generated "
+                                          "into your data folder the first time.")),
              qPrintable(text));
     // All of it is on screen: a word-wrapped label given less height than its text needs is cut.
     QVERIFY2(message->height() >= message->heightForWidth(message->width()),
@@ -141,6 +145,13 @@ class TestMainWindow : public QObject {
     auto* button = window.findChild<QPushButton*>(QStringLiteral("openDatasetButton"));
     QVERIFY(button && button->isVisible());
     QCOMPARE(button->text(), QStringLiteral("Open Dataset…"));
+    auto* demoButton = window.findChild<QPushButton*>(QStringLiteral("openDemoDatasetButton"));
+    QVERIFY(demoButton && demoButton->isVisible());
+    QCOMPARE(demoButton->text(), QStringLiteral("Open Demo Dataset"));
+    auto* demo = window.findChild<QAction*>(QStringLiteral("openDemoDatasetAction"));
+    QVERIFY(demo);
+    QCOMPARE(withoutMnemonic(demo->text()), QStringLiteral("Open Demo Dataset"));
+    QVERIFY(!window.findChild<QWidget*>(QStringLiteral("demoProgress"))->isVisible());
     QVERIFY(!caseTable(window)->isVisible());
     QVERIFY(window.findChild<QPlainTextEdit*>(QStringLiteral("logView"))->isVisible());
   }
