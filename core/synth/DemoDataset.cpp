@@ -11,6 +11,9 @@ namespace {
 constexpr int kDemoPairs = 48;
 constexpr int kDemoSize = 128;  // the cpu-demo preset's IMG_SIZE
 constexpr std::uint64_t kDemoSeed = 2026;
+// Part of the folder name: a version whose demo settings change gets a fresh folder instead of
+// refusing the old one (which holds pairs made with other settings).
+constexpr const char* kDemoFolder = "demo-v1";
 
 bool pairComplete(const fs::path& folder) {
   std::error_code ec;
@@ -34,7 +37,7 @@ std::string defaultDemoDatasetDir() {
   } else {
     base = fs::temp_directory_path();
   }
-  return (base / "longitudinal-mim-studio" / "demo").string();
+  return (base / "longitudinal-mim-studio" / kDemoFolder).string();
 }
 
 SynthJob demoDatasetJob(const std::string& dir) {

@@ -8,7 +8,7 @@
 
 namespace longmim::synth {
 
-// $XDG_DATA_HOME/longitudinal-mim-studio/demo (default ~/.local/share/...), or
+// $XDG_DATA_HOME/longitudinal-mim-studio/demo-v1 (default ~/.local/share/...), or
 // $LONGMIM_DEMO_DIR when set (tests, shared installations).
 std::string defaultDemoDatasetDir();
 

@@ -410,7 +410,7 @@ class TestDatasetSynthesizer : public QObject {
     qunsetenv("LONGMIM_DEMO_DIR");
     qunsetenv("LONGMIM_DEMO_PAIRS");
     qputenv("XDG_DATA_HOME", "/somewhere");
-    QCOMPARE(defaultDemoDatasetDir(), std::string("/somewhere/longitudinal-mim-studio/demo"));
+    QCOMPARE(defaultDemoDatasetDir(), std::string("/somewhere/longitudinal-mim-studio/demo-v1"));
     QCOMPARE(demoDatasetJob("x").count, 48);
   }
 };
