@@ -6,6 +6,7 @@
 #include "CliCommon.h"
 #include "ConfigCommand.h"
 #include "DataCommand.h"
+#include "ModelCommand.h"
 #include "SynthCommand.h"
 
 namespace {
@@ -27,6 +28,8 @@ Commands:
         [--rotation MAX_AXIS,MAX_SUM] [--pairs-per-case K] [--threads T]
                      Generate synthetic longitudinal pairs from a procedural thorax phantom or
                      from CT volumes (DRRs, with the ground-truth difference map).
+  model summary [--arch A] [--preset P] [--config F] [--set KEY=VALUE ...] [--json]
+                     Parameters per part, output shape and estimated GFLOPs of a model.
 
 Options:
   -h, --help         Show this help.
@@ -79,7 +82,9 @@ int main(int argc, char** argv) {
       return dataCheck(rest(2));
     if (command == "synth")
       return synth(rest(1));
-    if (command == "config" || command == "data") {
+    if (command == "model" && sub == "summary")
+      return modelSummary(rest(2));
+    if (command == "config" || command == "data" || command == "model") {
       throw UsageError(sub.isEmpty() ? toStd(command) + " needs a subcommand; see 'longmim --help'"
                                      : "unknown subcommand '" + toStd(command + " " + sub) +
                                            "'; see 'longmim --help'");

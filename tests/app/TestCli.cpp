@@ -224,6 +224,27 @@ class TestCli : public QObject {
     QVERIFY(!QFileInfo::exists(path("never")));
   }
 
+  void modelSummaryReportsPartsShapeAndFlops() {
+    const Run tiny =
+        runLongmim({"model", "summary", "--arch", "big", "--preset", "tiny", "--json"});
+    QCOMPARE(tiny.exitCode, 0);
+    const QJsonObject t = jsonOf(tiny.out);
+    QCOMPARE(t["architecture"].toString(), QString("big"));
+    QCOMPARE(t["output_shape"].toArray().size(), 4);
+    QCOMPARE(t["output_shape"].toArray()[3].toInt(), 64);
+    QVERIFY(t["forward_gflops"].toDouble() > 0.0);
+    QCOMPARE(t["backward_gflops"].toDouble(), 2 * t["forward_gflops"].toDouble());
+    QVERIFY(t["parts"].toArray().size() >= 4);
+    const Run paper = runLongmim({"model", "summary", "--arch", "reference", "--preset", "paper"});
+    QCOMPARE(paper.exitCode, 0);
+    QVERIFY2(paper.out.contains("110887538"), qPrintable(paper.out));
+    QVERIFY2(paper.out.contains("287 state-dict keys"), qPrintable(paper.out));
+    QVERIFY(paper.out.contains("Output shape for one pair: [1, 1, 512, 512]"));
+    const Run bad = runLongmim({"model", "summary", "--arch", "vit"});
+    QCOMPARE(bad.exitCode, 1);
+    QVERIFY2(bad.err.contains("MODEL_ARCH must be one of: big, reference"), qPrintable(bad.err));
+  }
+
   void checkingChangesNothingOnDisk() {
     const std::string before =
         longmim::readWholeFile(path("bad/only/diff_map.nii.gz").toStdString());

@@ -12,6 +12,7 @@
 #include <random>
 #include <string>
 
+#include "ComputeThreads.h"
 #include "config/Presets.h"
 #include "data/PairIndex.h"
 #include "data/PairLoader.h"
@@ -110,7 +111,7 @@ int main(int argc, char** argv) {
   config.imgSize = imgSize;
   for (const bool augment : {false, true}) {
     for (const int threads : {1, 2}) {
-      at::set_num_threads(threads);
+      setComputeThreads(threads);
       auto dataset =
           std::make_shared<PairDataset>(cases, config, augment, std::make_shared<ImageCache>());
       PairLoader::Options options;

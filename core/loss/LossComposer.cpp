@@ -1,0 +1,122 @@
+#include "loss/LossComposer.h"
+
+#include "Error.h"
+#include "loss/FourierLoss.h"
+
+namespace longmim::loss {
+
+torch::Tensor maskedL1(const torch::Tensor& prediction, const torch::Tensor& target,
+                       double threshold) {
+  const torch::Tensor mask = (target.abs() > threshold).to(prediction.scalar_type());
+  const torch::Tensor count = mask.sum();
+  // Dividing by max(count, 1) keeps an empty mask at exactly 0 with a defined gradient.
+  return (torch::abs(prediction - target) * mask).sum() / count.clamp_min(1.0);
+}
+
+double LossResult::totalValue() const {
+  return total.item<double>();
+}
+
+std::optional<double> LossResult::component(const std::string& name) const {
+  for (const LossComponent& c : components) {
+    if (c.name == name)
+      return c.value;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> LossComposer::enabledTerms(const TrainingConfig& c) {
+  std::vector<std::string> names;
+  if (c.useL1)
+    names.insert(names.end(), {"L1", "L1_masked"});
+  if (c.useL2)
+    names.push_back("L2");
+  if (c.useSsim)
+    names.push_back("SSIM");
+  if (c.usePercStyle)
+    names.insert(names.end(), {"perceptual", "style"});
+  if (c.useFourier)
+    names.push_back("Fourier");
+  if (c.useGan)
+    names.push_back("GAN");
+  return names;
+}
+
+LossComposer::LossComposer(const TrainingConfig& config, torch::Device device)
+    : config_(config), device_(device) {
+  ensureNetworks();
+}
+
+void LossComposer::updateConfig(const TrainingConfig& config) {
+  config_ = config;
+  ensureNetworks();
+}
+
+void LossComposer::ensureNetworks() {
+  if (config_.usePercStyle && (!perceptual_ || perceptualWeights_ != config_.vggWeights)) {
+    perceptual_ = std::make_unique<PerceptualStyleLoss>(config_.vggWeights, device_);
+    perceptualWeights_ = config_.vggWeights;
+  }
+  if (config_.useGan && !discriminator_) {
+    discriminator_ = makeDiscriminator(config_.modelSize, config_.imgSize);
+    discriminator_->to(device_);
+    discriminatorOptimizer_ = std::make_unique<torch::optim::SGD>(
+        discriminator_->parameters(), torch::optim::SGDOptions(8e-4).weight_decay(5e-8));
+  }
+}
+
+LossResult LossComposer::compute(const torch::Tensor& prediction, const torch::Tensor& target,
+                                 int epoch) {
+  LossResult result;
+  result.total = torch::zeros({}, prediction.options());
+  auto add = [&](const char* name, const torch::Tensor& term, double lambda) {
+    result.total = result.total + lambda * term;
+    result.components.push_back({name, term.item<double>(), lambda});
+  };
+  const TrainingConfig& c = config_;
+  if (c.useL1) {
+    add("L1", torch::abs(prediction - target).mean(), c.lambdaL1All);
+    add("L1_masked", maskedL1(prediction, target, c.changeThreshold), c.lambdaL1Masked);
+  }
+  if (c.useL2)
+    add("L2", (prediction - target).pow(2).mean(), c.lambdaL2);
+  if (c.useSsim) {
+    const torch::Tensor similarity =
+        c.ssimMode == "ms-ssim" ? msSsim(prediction, target) : ssim(prediction, target);
+    add("SSIM", 1.0 - similarity.mean(), c.lambdaSsim);
+  }
+  if (c.usePercStyle) {
+    const PerceptualStyleValue ps = (*perceptual_)(prediction, target);
+    add("perceptual", ps.perceptual, c.lambdaP);
+    add("style", ps.style, c.lambdaS);
+  }
+  if (c.useFourier)
+    add("Fourier", fourierLoss(prediction, target), c.lambdaFourier);
+  if (c.useGan) {
+    if (ganActive(epoch)) {
+      const torch::Tensor logits = discriminator_->forward(prediction);
+      add("GAN", torch::binary_cross_entropy_with_logits(logits, torch::ones_like(logits)),
+          c.lambdaGan);
+    } else {
+      result.components.push_back({"GAN", 0.0, c.lambdaGan});  // not started yet: reported as 0
+    }
+  }
+  return result;
+}
+
+double LossComposer::discriminatorStep(const torch::Tensor& real, const torch::Tensor& fake) {
+  if (!discriminator_)
+    throw Error("the discriminator step needs USE_GAN");
+  discriminator_->train();
+  discriminatorOptimizer_->zero_grad();
+  const torch::Tensor realLogits = discriminator_->forward(real);
+  const torch::Tensor fakeLogits = discriminator_->forward(fake.detach());
+  const torch::Tensor loss =
+      torch::binary_cross_entropy_with_logits(realLogits, torch::ones_like(realLogits)) +
+      torch::binary_cross_entropy_with_logits(fakeLogits, torch::zeros_like(fakeLogits));
+  loss.backward();
+  discriminatorOptimizer_->step();
+  return loss.item<double>();
+}
+
+}  // namespace longmim::loss
