@@ -1,0 +1,69 @@
+// What a training run has measured so far: logged steps, epochs, hyperparameter edits, best epoch.
+// Plain data (no torch): the plots, metrics.csv, TensorBoard and the GUI all read it.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace longmim {
+
+// Loss components in reporting order: ("L1", 0.012), ("L2", 0.008), ...
+using ComponentValues = std::vector<std::pair<std::string, double>>;
+
+std::optional<double> findComponent(const ComponentValues& values, const std::string& name);
+
+// One logged training batch (every LOG_EVERY_BATCHES batches).
+struct StepRecord {
+  int epoch = 0;                // 1-based
+  int batch = 0;                // 1-based within the epoch
+  int batchesInEpoch = 0;
+  int64_t globalBatch = 0;      // batches since the run began
+  int64_t optimizerStep = 0;    // optimizer steps since the run began
+  double total = 0.0;           // weighted total of this batch
+  ComponentValues components;   // each term before its lambda
+  double learningRate = 0.0;
+  double beta1 = 0.0;
+  double samplesPerSecond = 0.0;
+  double wallSeconds = 0.0;     // since the run (or this session of it) began
+};
+
+struct EpochRecord {
+  int epoch = 0;
+  double trainTotal = 0.0;
+  ComponentValues trainComponents;
+  std::optional<double> valTotal;   // absent when there is no validation set
+  ComponentValues valComponents;
+  double learningRate = 0.0;        // at the end of the epoch
+  double beta1 = 0.0;
+  double seconds = 0.0;
+  double samplesPerSecond = 0.0;
+  bool best = false;                // the best validation total so far
+};
+
+// A hyperparameter changed during the run (GUI form or command queue).
+struct EditRecord {
+  int epoch = 0;
+  int64_t optimizerStep = 0;
+  std::string key;
+  std::string before;
+  std::string after;
+};
+
+struct TrainingHistory {
+  std::vector<StepRecord> steps;
+  std::vector<EpochRecord> epochs;
+  std::vector<EditRecord> edits;
+  int bestEpoch = 0;  // 0: none yet
+  double bestValLoss = std::numeric_limits<double>::infinity();
+
+  nlohmann::ordered_json toJson() const;
+  static TrainingHistory fromJson(const nlohmann::json& json);  // throws nlohmann exceptions
+};
+
+}  // namespace longmim
