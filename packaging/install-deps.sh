@@ -13,7 +13,7 @@ runtime_and_build=(
   libtorch-dev libopenblas0 libgloo-dev
   libinsighttoolkit5-dev libvtk9-dev
   libqcustomplot2.1-qt6 libqcustomplot-dev nlohmann-json3-dev
-  libprotobuf-dev protobuf-compiler
+  libprotobuf-dev protobuf-compiler libpng-dev
   xvfb xauth xdotool imagemagick
 )
 dev_extras=(python3-torch python3-nibabel python3-skimage clang-format)

@@ -7,25 +7,31 @@ namespace {
 
 nlohmann::ordered_json componentsJson(const ComponentValues& values) {
   nlohmann::ordered_json out = nlohmann::ordered_json::object();
-  for (const auto& [name, value] : values) out[name] = value;
+  for (const auto& [name, value] : values)
+    out[name] = value;
   return out;
 }
 
 ComponentValues componentsFrom(const nlohmann::json& json) {
   ComponentValues values;
-  if (!json.is_object()) return values;
-  for (const auto& [name, value] : json.items()) values.emplace_back(name, value.get<double>());
+  if (!json.is_object())
+    return values;
+  for (const auto& [name, value] : json.items())
+    values.emplace_back(name, value.get<double>());
   return values;
 }
 
 // JSON has no infinity: an absent best is written as null.
-nlohmann::json finiteOrNull(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+nlohmann::json finiteOrNull(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
 
 }  // namespace
 
 std::optional<double> findComponent(const ComponentValues& values, const std::string& name) {
   for (const auto& [n, v] : values) {
-    if (n == name) return v;
+    if (n == name)
+      return v;
   }
   return std::nullopt;
 }
@@ -38,7 +44,8 @@ nlohmann::ordered_json TrainingHistory::toJson() const {
     j["epoch"] = e.epoch;
     j["train_loss"] = e.trainTotal;
     j["train_components"] = componentsJson(e.trainComponents);
-    j["val_loss"] = e.valTotal ? nlohmann::ordered_json(*e.valTotal) : nlohmann::ordered_json(nullptr);
+    j["val_loss"] =
+        e.valTotal ? nlohmann::ordered_json(*e.valTotal) : nlohmann::ordered_json(nullptr);
     j["val_components"] = componentsJson(e.valComponents);
     j["learning_rate"] = e.learningRate;
     j["beta1"] = e.beta1;
@@ -84,7 +91,8 @@ TrainingHistory TrainingHistory::fromJson(const nlohmann::json& json) {
     e.epoch = j.at("epoch").get<int>();
     e.trainTotal = j.at("train_loss").get<double>();
     e.trainComponents = componentsFrom(j.at("train_components"));
-    if (!j.at("val_loss").is_null()) e.valTotal = j.at("val_loss").get<double>();
+    if (!j.at("val_loss").is_null())
+      e.valTotal = j.at("val_loss").get<double>();
     e.valComponents = componentsFrom(j.at("val_components"));
     e.learningRate = j.at("learning_rate").get<double>();
     e.beta1 = j.at("beta1").get<double>();
@@ -109,12 +117,13 @@ TrainingHistory TrainingHistory::fromJson(const nlohmann::json& json) {
     h.steps.push_back(s);
   }
   for (const auto& j : json.at("edits")) {
-    h.edits.push_back({j.at("epoch").get<int>(), j.at("optimizer_step").get<int64_t>(), j.at("key").get<std::string>(),
-                       j.at("before").get<std::string>(), j.at("after").get<std::string>()});
+    h.edits.push_back({j.at("epoch").get<int>(), j.at("optimizer_step").get<int64_t>(),
+                       j.at("key").get<std::string>(), j.at("before").get<std::string>(),
+                       j.at("after").get<std::string>()});
   }
   h.bestEpoch = json.at("best_epoch").get<int>();
   h.bestValLoss = json.at("best_val_loss").is_null() ? std::numeric_limits<double>::infinity()
-                                                      : json.at("best_val_loss").get<double>();
+                                                     : json.at("best_val_loss").get<double>();
   return h;
 }
 

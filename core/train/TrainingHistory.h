@@ -20,30 +20,30 @@ std::optional<double> findComponent(const ComponentValues& values, const std::st
 
 // One logged training batch (every LOG_EVERY_BATCHES batches).
 struct StepRecord {
-  int epoch = 0;                // 1-based
-  int batch = 0;                // 1-based within the epoch
+  int epoch = 0;  // 1-based
+  int batch = 0;  // 1-based within the epoch
   int batchesInEpoch = 0;
-  int64_t globalBatch = 0;      // batches since the run began
-  int64_t optimizerStep = 0;    // optimizer steps since the run began
-  double total = 0.0;           // weighted total of this batch
-  ComponentValues components;   // each term before its lambda
+  int64_t globalBatch = 0;     // batches since the run began
+  int64_t optimizerStep = 0;   // optimizer steps since the run began
+  double total = 0.0;          // weighted total of this batch
+  ComponentValues components;  // each term before its lambda
   double learningRate = 0.0;
   double beta1 = 0.0;
   double samplesPerSecond = 0.0;
-  double wallSeconds = 0.0;     // since the run (or this session of it) began
+  double wallSeconds = 0.0;  // since the run (or this session of it) began
 };
 
 struct EpochRecord {
   int epoch = 0;
   double trainTotal = 0.0;
   ComponentValues trainComponents;
-  std::optional<double> valTotal;   // absent when there is no validation set
+  std::optional<double> valTotal;  // absent when there is no validation set
   ComponentValues valComponents;
-  double learningRate = 0.0;        // at the end of the epoch
+  double learningRate = 0.0;  // at the end of the epoch
   double beta1 = 0.0;
   double seconds = 0.0;
   double samplesPerSecond = 0.0;
-  bool best = false;                // the best validation total so far
+  bool best = false;  // the best validation total so far
 };
 
 // A hyperparameter changed during the run (GUI form or command queue).

@@ -1,0 +1,55 @@
+// Checkpoints: everything exact resume needs, as a pickled dict that Python's torch.load reads.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <torch/torch.h>
+
+namespace longmim {
+
+struct AdamParamState {
+  int64_t step = 0;
+  torch::Tensor expAvg;
+  torch::Tensor expAvgSq;
+};
+
+struct Checkpoint {
+  // The model's state dict in Python's order (keys "model_state_dict" in the file).
+  std::vector<std::pair<std::string, torch::Tensor>> model;
+  // AdamW per parameter (in model.parameters() order), the PyTorch optimizer.state_dict() layout.
+  std::vector<std::optional<AdamParamState>> optimizerState;
+  double optimizerLr = 0.0;
+  double optimizerBeta1 = 0.9;
+  double optimizerBeta2 = 0.999;
+  double optimizerEps = 1e-8;
+  double optimizerWeightDecay = 0.0;
+  std::string schedulerJson;  // flat JSON: OneCycleSchedule::toJson, "step", "lr_multiplier"
+  int epoch = 0;              // epochs completed
+  int batchInEpoch = 0;       // > 0: interrupted inside epoch + 1, resume from this batch
+  int64_t globalBatch = 0;
+  int64_t optimizerStep = 0;
+  double trainLoss = 0.0;
+  std::optional<double> valLoss;
+  torch::Tensor rngState;   // torch's CPU generator
+  std::string configJson;   // the TrainingConfig
+  std::string historyJson;  // the TrainingHistory
+  std::string kind;         // "epoch", "best", "interrupted"
+  std::string architecture;
+  std::string modelSize;
+  int imageSize = 0;
+  int64_t parameters = 0;
+  std::vector<std::pair<std::string, torch::Tensor>> discriminator;  // when USE_GAN
+};
+
+// Writes atomically (temporary file, flush, rename): a failed write leaves the old file intact.
+// Throws Error naming the file.
+void saveCheckpoint(const Checkpoint& checkpoint, const std::string& path);
+
+// Throws DataError naming the file when it is missing, truncated, corrupt or not a checkpoint of
+// this program (a plain state dict belongs in PRETRAINED_WEIGHTS instead).
+Checkpoint loadCheckpoint(const std::string& path);
+
+}  // namespace longmim

@@ -1,0 +1,136 @@
+#include "train/RunFolder.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "Error.h"
+#include "io/AtomicFile.h"
+
+namespace fs = std::filesystem;
+
+namespace longmim {
+namespace {
+
+const char* const kComponents[] = {"L1",         "L1_masked", "L2",      "SSIM",
+                                   "perceptual", "style",     "Fourier", "GAN"};
+
+std::string number(double v) {
+  std::ostringstream out;
+  out.precision(9);
+  out << v;
+  return out.str();
+}
+
+std::string componentCells(const ComponentValues& values) {
+  std::string cells;
+  for (const char* name : kComponents) {
+    const std::optional<double> v = findComponent(values, name);
+    cells += "," + (v ? number(*v) : std::string());
+  }
+  return cells;
+}
+
+std::string stepRow(const StepRecord& s) {
+  return "step," + std::to_string(s.epoch) + "," + std::to_string(s.batch) + "," +
+         std::to_string(s.globalBatch) + "," + std::to_string(s.optimizerStep) + ",train," +
+         number(s.total) + componentCells(s.components) + "," + number(s.learningRate) + "," +
+         number(s.beta1) + "," + number(s.samplesPerSecond) + "," + number(s.wallSeconds) + "\n";
+}
+
+std::string epochRows(const EpochRecord& e) {
+  const std::string prefix = "epoch," + std::to_string(e.epoch) + ",,,,";
+  const std::string tail = "," + number(e.learningRate) + "," + number(e.beta1) + "," +
+                           number(e.samplesPerSecond) + "," + number(e.seconds) + "\n";
+  std::string rows =
+      prefix + "train," + number(e.trainTotal) + componentCells(e.trainComponents) + tail;
+  if (e.valTotal)
+    rows += prefix + "val," + number(*e.valTotal) + componentCells(e.valComponents) + tail;
+  return rows;
+}
+
+void append(const std::string& dir, const std::string& text) {
+  const fs::path path = fs::path(dir) / "metrics.csv";
+  const bool fresh = !fs::exists(path);
+  std::ofstream out(path, std::ios::app);
+  if (!out)
+    throw Error("cannot write " + path.string());
+  if (fresh)
+    out << RunFolder::metricsHeader();
+  out << text;
+}
+
+}  // namespace
+
+const char* RunFolder::metricsHeader() {
+  return "kind,epoch,batch,global_batch,optimizer_step,split,total,L1,L1_masked,L2,SSIM,perceptual,"
+         "style,Fourier,"
+         "GAN,learning_rate,beta1,samples_per_second,seconds\n";
+}
+
+std::string RunFolder::defaultOutputDir() {
+  fs::path base;
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) {
+    base = xdg;
+  } else if (const char* home = std::getenv("HOME"); home && *home) {
+    base = fs::path(home) / ".local" / "share";
+  } else {
+    base = fs::temp_directory_path();
+  }
+  return (base / "longitudinal-mim-studio" / "runs").string();
+}
+
+std::string RunFolder::runName(const TrainingConfig& config) {
+  if (!config.runName.empty())
+    return "longitudinal_mim_" + config.runName;
+  const std::time_t now = std::time(nullptr);
+  char stamp[32];
+  std::strftime(stamp, sizeof(stamp), "%Y%m%d_%H%M%S", std::localtime(&now));
+  return std::string("longitudinal_mim_") + stamp;
+}
+
+std::string RunFolder::create(const std::string& outputDir, const std::string& name) {
+  const fs::path dir = fs::path(outputDir) / name;
+  std::error_code ec;
+  if (fs::exists(dir / "training_params.json", ec)) {
+    throw Error(dir.string() +
+                " already holds a run; resume it with -c <checkpoint> or choose another run name");
+  }
+  fs::create_directories(dir, ec);
+  if (ec)
+    throw Error("cannot create the run folder " + dir.string() + ": " + ec.message());
+  if (::access(dir.c_str(), W_OK) != 0)
+    throw Error("cannot write to the run folder " + dir.string());
+  return dir.string();
+}
+
+void RunFolder::writeParams(const std::string& dir, const nlohmann::ordered_json& params) {
+  writeFileAtomically((fs::path(dir) / "training_params.json").string(), params.dump(2) + "\n");
+}
+
+void RunFolder::rewriteMetrics(const std::string& dir, const TrainingHistory& history) {
+  std::string text = metricsHeader();
+  size_t s = 0;
+  for (const EpochRecord& e : history.epochs) {
+    for (; s < history.steps.size() && history.steps[s].epoch <= e.epoch; ++s)
+      text += stepRow(history.steps[s]);
+    text += epochRows(e);
+  }
+  for (; s < history.steps.size(); ++s)
+    text += stepRow(history.steps[s]);
+  writeFileAtomically((fs::path(dir) / "metrics.csv").string(), text);
+}
+
+void RunFolder::appendMetrics(const std::string& dir, const StepRecord& step) {
+  append(dir, stepRow(step));
+}
+
+void RunFolder::appendMetrics(const std::string& dir, const EpochRecord& epoch) {
+  append(dir, epochRows(epoch));
+}
+
+}  // namespace longmim

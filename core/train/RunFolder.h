@@ -1,0 +1,38 @@
+// The run folder of a training run: its name, and the text files beside the checkpoints
+// (training_params.json, metrics.csv).
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "config/TrainingConfig.h"
+#include "train/TrainingHistory.h"
+
+namespace longmim {
+
+class RunFolder {
+ public:
+  // $XDG_DATA_HOME/longitudinal-mim-studio/runs (default ~/.local/share/...), for OUTPUT_DIR "".
+  static std::string defaultOutputDir();
+
+  // "longitudinal_mim_<RUN_NAME>" or "longitudinal_mim_<yyyymmdd_hhmmss>".
+  static std::string runName(const TrainingConfig& config);
+
+  // Creates <outputDir>/<name> (and outputDir). Throws Error naming the folder when it cannot be
+  // created or written, or when it already holds a run (resume it with -c instead).
+  static std::string create(const std::string& outputDir, const std::string& name);
+
+  // Atomic rewrite of training_params.json.
+  static void writeParams(const std::string& dir, const nlohmann::ordered_json& params);
+
+  // metrics.csv: one row per logged step (split "train") and two per epoch ("train", "val"), every
+  // loss component in a fixed column (empty when the term is off), LR, beta1, samples/s.
+  static void rewriteMetrics(const std::string& dir, const TrainingHistory& history);
+  static void appendMetrics(const std::string& dir, const StepRecord& step);
+  static void appendMetrics(const std::string& dir, const EpochRecord& epoch);
+
+  static const char* metricsHeader();
+};
+
+}  // namespace longmim

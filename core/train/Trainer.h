@@ -1,0 +1,52 @@
+// The training engine behind `longmim train` and the studio: AdamW with the one-cycle schedule,
+// gradient accumulation, validation, checkpoints, exact resume, commands at batch boundaries.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "config/TrainingConfig.h"
+#include "train/TrainerCommand.h"
+#include "train/TrainerObserver.h"
+
+namespace longmim {
+
+struct TrainerOptions {
+  TrainingConfig config;
+  // A checkpoint to continue from (its run folder is reused). Empty: a new run.
+  std::string resumeCheckpoint;
+  // When resuming, take the configuration stored in the checkpoint; DATA_DIR, OUTPUT_DIR,
+  // NUM_THREADS, DEVICE, TENSORBOARD and the live keys may still come from `config`.
+  bool configFromCheckpoint = true;
+};
+
+class Trainer {
+ public:
+  Trainer(TrainerOptions options, TrainerObserver* observer);
+  ~Trainer();
+  Trainer(const Trainer&) = delete;
+  Trainer& operator=(const Trainer&) = delete;
+
+  // Runs to the end, a stop, an abort or a failure (blocking; call it on a worker thread).
+  // Problems found before training starts (configuration, data, checkpoint, output folder) end
+  // the run with RunOutcome::Failed and a message, before any run folder is created.
+  RunResult run();
+
+  // Thread-safe: applied at the next batch boundary.
+  void post(TrainerCommand command);
+
+  // The configuration stored in a checkpoint (for forms that resume). Throws DataError.
+  static TrainingConfig checkpointConfig(const std::string& checkpointPath);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Where the run's checkpoints live: <runDir>/longitudinal_mim_epoch_<N>.pt, _best.pt and
+// _interrupted.pt.
+std::string epochCheckpointName(int epoch);
+extern const char* const kBestCheckpointName;
+extern const char* const kInterruptedCheckpointName;
+
+}  // namespace longmim

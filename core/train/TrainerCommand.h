@@ -1,0 +1,45 @@
+// Commands a running Trainer takes at batch boundaries, from any thread.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace longmim {
+
+struct TrainerCommand {
+  enum class Kind {
+    Pause,           // hold at the next batch boundary; the model stays in memory
+    Continue,        // resume after Pause
+    StopAfterStep,   // finish the current batch, write a checkpoint marked interrupted, stop
+    StopAfterEpoch,  // finish the epoch (validation and checkpoints included), then stop
+    Abort,           // stop at the next batch boundary without writing anything
+    Edit,            // change a live hyperparameter: key = LAMBDA_* / USE_* / LR_MULTIPLIER
+  };
+  TrainerCommand(Kind k = Kind::Continue, std::string editKey = {}, std::string editValue = {})
+      : kind(k), key(std::move(editKey)), value(std::move(editValue)) {}
+  static TrainerCommand edit(std::string key, std::string value) {
+    return TrainerCommand(Kind::Edit, std::move(key), std::move(value));
+  }
+
+  Kind kind;
+  std::string key;
+  std::string value;
+};
+
+// Thread-safe FIFO; the trainer drains it at each batch boundary and blocks on it while paused.
+class CommandQueue {
+ public:
+  void push(TrainerCommand command);
+  std::optional<TrainerCommand> tryPop();
+  TrainerCommand waitPop();  // blocks until a command arrives
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable arrived_;
+  std::deque<TrainerCommand> commands_;
+};
+
+}  // namespace longmim

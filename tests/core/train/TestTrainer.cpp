@@ -1,0 +1,491 @@
+// Tests the trainer end to end on small generated datasets: outputs, learning, exact resume,
+// commands, the NaN guard, live edits, accumulation, atomic checkpoints and refused inputs.
+#include <sys/resource.h>
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include <torch/torch.h>
+
+#include "Error.h"
+#include "TestImages.h"
+#include "config/Presets.h"
+#include "io/AtomicFile.h"
+#include "io/NiftiIO.h"
+#include "train/AccumulationPlan.h"
+#include "train/CheckpointStore.h"
+#include "train/TensorBoardReader.h"
+#include "train/Trainer.h"
+
+using namespace longmim;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Learnable pairs: the follow-up is the baseline plus a bright disc, the ground truth marks the
+// disc.
+void writeToyDataset(const std::string& root, int pairs, int size, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> u(0.0f, 1.0f);
+  for (int p = 0; p < pairs; ++p) {
+    Image2D prior(size, size);
+    const float fx = u(rng) * 6.0f;
+    const float fy = u(rng) * 6.0f;
+    for (int y = 0; y < size; ++y) {
+      for (int x = 0; x < size; ++x)
+        prior.at(y, x) = 0.5f + 0.2f * std::sin(x * 0.2f + fx) * std::cos(y * 0.15f + fy);
+    }
+    Image2D current = prior;
+    Image2D diff(size, size, 0.0f);
+    const float cx = 12 + u(rng) * (size - 24);
+    const float cy = 12 + u(rng) * (size - 24);
+    const float r = 5 + u(rng) * 5;
+    for (int y = 0; y < size; ++y) {
+      for (int x = 0; x < size; ++x) {
+        if ((x - cx) * (x - cx) + (y - cy) * (y - cy) < r * r) {
+          current.at(y, x) += 0.4f;
+          diff.at(y, x) = 0.5f;
+        }
+      }
+    }
+    const std::string folder = root + "/case_" + std::to_string(p);
+    fs::create_directories(folder);
+    writeImage2D(prior, folder + "/prior.nii.gz");
+    writeImage2D(current, folder + "/current.nii.gz");
+    writeImage2D(diff, folder + "/diff_map.nii.gz");
+  }
+}
+
+TrainingConfig tinyConfig(const std::string& data, const std::string& output, int epochs) {
+  TrainingConfig c = presetConfig("tiny");
+  c.dataDir = data;
+  c.outputDir = output;
+  c.epochs = epochs;
+  c.numThreads = 1;  // exact comparisons need a fixed reduction order
+  c.loaderThreads = 1;
+  c.runName = "test";
+  c.seed = 5;
+  return c;
+}
+
+// Records what the trainer reports and can post commands back at chosen points.
+class Recorder : public TrainerObserver {
+ public:
+  Trainer* trainer = nullptr;
+  std::vector<StepRecord> steps;
+  std::vector<EpochRecord> epochs;
+  std::vector<TrainerState> states;
+  std::vector<std::string> checkpoints;
+  std::vector<EditRecord> edits;
+  int samples = 0;
+  std::function<void(const EpochRecord&)> onEpoch;
+  std::function<void(int epoch, int batch)> onBatch;
+
+  void batchDone(int epoch, int batch, int, double) override {
+    if (onBatch)
+      onBatch(epoch, batch);
+  }
+  void stepLogged(const StepRecord& s) override { steps.push_back(s); }
+  void epochFinished(const EpochRecord& e, const TrainingHistory&) override {
+    epochs.push_back(e);
+    if (onEpoch)
+      onEpoch(e);
+  }
+  void samplePrediction(const SamplePrediction& s) override {
+    ++samples;
+    QCOMPARE(s.predicted.size(), s.groundTruth.size());
+  }
+  void stateChanged(TrainerState s) override { states.push_back(s); }
+  void checkpointSaved(const std::string& path, const std::string&) override {
+    checkpoints.push_back(path);
+  }
+  void hyperparameterEdited(const EditRecord& e) override { edits.push_back(e); }
+};
+
+RunResult train(const TrainingConfig& config, Recorder& recorder, const std::string& resume = {}) {
+  TrainerOptions options{config, resume, true};
+  Trainer trainer(options, &recorder);
+  recorder.trainer = &trainer;
+  return trainer.run();
+}
+
+}  // namespace
+
+class TestTrainer : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir dir_;
+  std::string data_;
+  std::string path(const std::string& name) const {
+    return dir_.filePath(QString::fromStdString(name)).toStdString();
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    data_ = path("toy");
+    writeToyDataset(data_, 12, 64, 1);
+  }
+
+  void twoEpochRunWritesEveryOutput() {
+    TrainingConfig c = tinyConfig(data_, path("out"), 2);
+    c.tensorboard = true;
+    c.tensorboardDir = path("tb");
+    Recorder recorder;
+    const RunResult r = train(c, recorder);
+    QVERIFY2(r.outcome == RunOutcome::Completed, r.message.c_str());
+    const std::string run = path("out/longitudinal_mim_test");
+    QCOMPARE(QString::fromStdString(r.runDir), QString::fromStdString(run));
+    for (const char* file : {"longitudinal_mim_epoch_1.pt", "longitudinal_mim_epoch_2.pt",
+                             "longitudinal_mim_best.pt", "training_params.json", "metrics.csv"}) {
+      QVERIFY2(fs::is_regular_file(run + "/" + file), file);
+    }
+    const auto params = nlohmann::json::parse(readWholeFile(run + "/training_params.json"));
+    QVERIFY(params.size() >= 40);
+    QCOMPARE(params["status"].get<std::string>(), std::string("completed"));
+    QCOMPARE(params["BATCH_SIZE"].get<int>(), 2);
+    QCOMPARE(params["model_type"].get<std::string>(), std::string("big"));
+    QVERIFY(params["model_parameters"].get<int64_t>() > 1000);
+    QCOMPARE(params["history"]["epochs"].size(), size_t(2));
+    QCOMPARE(params["train_losses"].size(), size_t(2));
+    QVERIFY(params["library_versions"].contains("libtorch"));
+    QCOMPARE(params["train_dataset_size"].get<int>() + params["val_dataset_size"].get<int>(), 12);
+    // metrics.csv: a header, one row per logged batch, train and val rows per epoch.
+    std::ifstream csv(run + "/metrics.csv");
+    std::string line;
+    int stepRows = 0;
+    int epochRows = 0;
+    std::getline(csv, line);
+    QVERIFY(line.rfind("kind,epoch,batch", 0) == 0);
+    while (std::getline(csv, line))
+      (line.rfind("step,", 0) == 0 ? stepRows : epochRows)++;
+    QCOMPARE(stepRows, static_cast<int>(recorder.steps.size()));
+    QCOMPARE(epochRows, 4);
+    QCOMPARE(recorder.epochs.size(), size_t(2));
+    QCOMPARE(recorder.samples, 2);
+    // Checkpoints hold what resume needs.
+    const Checkpoint ckpt = loadCheckpoint(run + "/longitudinal_mim_epoch_2.pt");
+    QCOMPARE(ckpt.epoch, 2);
+    QCOMPARE(ckpt.kind, std::string("epoch"));
+    QVERIFY(!ckpt.model.empty());
+    QVERIFY(ckpt.optimizerState.front().has_value());
+    QVERIFY(ckpt.rngState.defined());
+    // TensorBoard: train-step, epoch and image records.
+    std::vector<std::string> events;
+    for (const auto& e : fs::directory_iterator(path("tb/longitudinal_mim_test")))
+      events.push_back(e.path().string());
+    QCOMPARE(events.size(), size_t(1));
+    size_t scalars = 0;
+    size_t images = 0;
+    for (const auto& event : readTensorBoardEvents(events[0])) {
+      scalars += event.scalars.size();
+      images += event.images.size();
+    }
+    QVERIFY(scalars > 10);
+    QCOMPARE(images, size_t(8));  // four images per epoch
+  }
+
+  void lossFallsOnALearnableSet() {
+    TrainingConfig c = tinyConfig(data_, path("learn"), 8);
+    c.maxLr = 3e-3;
+    c.runName = "learn";
+    Recorder recorder;
+    const RunResult r = train(c, recorder);
+    QVERIFY2(r.outcome == RunOutcome::Completed, r.message.c_str());
+    const double first = recorder.epochs.front().trainTotal;
+    const double last = recorder.epochs.back().trainTotal;
+    QVERIFY2(last < 0.7 * first, qPrintable(QString("train loss %1 -> %2").arg(first).arg(last)));
+  }
+
+  void resumeAfterAnEpochGivesTheSameLosses() {
+    TrainingConfig c = tinyConfig(data_, path("resume_a"), 3);
+    c.updateEveryBatches = 2;
+    Recorder full;
+    QVERIFY(train(c, full).outcome == RunOutcome::Completed);
+
+    c.outputDir = path("resume_b");
+    Recorder first;
+    first.onEpoch = [&](const EpochRecord& e) {
+      if (e.epoch == 1)
+        first.trainer->post({TrainerCommand::Kind::StopAfterEpoch});
+    };
+    const RunResult stopped = train(c, first);
+    QVERIFY2(stopped.outcome == RunOutcome::Stopped, stopped.message.c_str());
+    QCOMPARE(stopped.epochsCompleted, 1);
+    Recorder second;
+    const RunResult resumed =
+        train(c, second, path("resume_b/longitudinal_mim_test/longitudinal_mim_epoch_1.pt"));
+    QVERIFY2(resumed.outcome == RunOutcome::Completed, resumed.message.c_str());
+    QCOMPARE(second.epochs.size(), size_t(2));
+    for (size_t i = 0; i < 2; ++i) {
+      const EpochRecord& a = full.epochs[i + 1];
+      const EpochRecord& b = second.epochs[i];
+      QCOMPARE(a.epoch, b.epoch);
+      QVERIFY2(
+          std::fabs(a.trainTotal - b.trainTotal) <= 1e-5 * std::fabs(a.trainTotal),
+          qPrintable(
+              QString("epoch %1 train %2 vs %3").arg(a.epoch).arg(a.trainTotal).arg(b.trainTotal)));
+      QVERIFY2(
+          std::fabs(*a.valTotal - *b.valTotal) <= 1e-5 * std::fabs(*a.valTotal),
+          qPrintable(
+              QString("epoch %1 val %2 vs %3").arg(a.epoch).arg(*a.valTotal).arg(*b.valTotal)));
+    }
+    // The resumed run continued in the same folder and its history covers all three epochs.
+    QCOMPARE(resumed.history.epochs.size(), size_t(3));
+  }
+
+  void interruptedMidEpochResumesExactly() {
+    TrainingConfig c = tinyConfig(data_, path("int_a"), 2);
+    c.updateEveryBatches = 2;
+    Recorder full;
+    QVERIFY(train(c, full).outcome == RunOutcome::Completed);
+
+    c.outputDir = path("int_b");
+    Recorder first;
+    first.onBatch = [&](int epoch, int batch) {
+      if (epoch == 2 && batch == 3)
+        first.trainer->post({TrainerCommand::Kind::StopAfterStep});  // inside a group
+    };
+    const RunResult interrupted = train(c, first);
+    QVERIFY2(interrupted.outcome == RunOutcome::Interrupted, interrupted.message.c_str());
+    const std::string checkpoint =
+        path("int_b/longitudinal_mim_test/longitudinal_mim_interrupted.pt");
+    QCOMPARE(QString::fromStdString(interrupted.lastCheckpoint),
+             QString::fromStdString(checkpoint));
+    const Checkpoint saved = loadCheckpoint(checkpoint);
+    QCOMPARE(saved.kind, std::string("interrupted"));
+    QCOMPARE(saved.epoch, 1);
+    QCOMPARE(saved.batchInEpoch, 2);  // rewound to the start of the accumulation group
+    Recorder second;
+    const RunResult resumed = train(c, second, checkpoint);
+    QVERIFY2(resumed.outcome == RunOutcome::Completed, resumed.message.c_str());
+    QCOMPARE(second.epochs.size(), size_t(1));
+    QVERIFY2(
+        std::fabs(*full.epochs[1].valTotal - *second.epochs[0].valTotal) <=
+            1e-5 * std::fabs(*full.epochs[1].valTotal),
+        qPrintable(
+            QString("%1 vs %2").arg(*full.epochs[1].valTotal).arg(*second.epochs[0].valTotal)));
+  }
+
+  void pauseContinueAndEditsAreApplied() {
+    TrainingConfig c = tinyConfig(data_, path("cmd"), 2);
+    Recorder recorder;
+    recorder.onBatch = [&](int epoch, int batch) {
+      if (epoch == 1 && batch == 1) {
+        recorder.trainer->post({TrainerCommand::Kind::Pause});
+        recorder.trainer->post(TrainerCommand::edit("LAMBDA_L2", "2.5"));
+        recorder.trainer->post(TrainerCommand::edit("IMG_SIZE", "128"));  // locked: refused
+        recorder.trainer->post(TrainerCommand::edit("LR_MULTIPLIER", "0.5"));
+        recorder.trainer->post({TrainerCommand::Kind::Continue});
+      }
+    };
+    const RunResult r = train(c, recorder);
+    QVERIFY2(r.outcome == RunOutcome::Completed, r.message.c_str());
+    QVERIFY(std::find(recorder.states.begin(), recorder.states.end(), TrainerState::Paused) !=
+            recorder.states.end());
+    QCOMPARE(recorder.edits.size(), size_t(2));
+    QCOMPARE(recorder.edits[0].key, std::string("LAMBDA_L2"));
+    QCOMPARE(recorder.edits[0].after, std::string("2.5"));
+    QCOMPARE(recorder.edits[1].key, std::string("LR_MULTIPLIER"));
+    QCOMPARE(r.history.edits.size(), size_t(2));
+    // The step count kept going through the pause, and the halved learning rate shows.
+    QVERIFY(recorder.steps.size() >= 4);
+    const auto params = nlohmann::json::parse(readWholeFile(r.runDir + "/training_params.json"));
+    QCOMPARE(params["LAMBDA_L2"].get<double>(), 2.5);
+    QCOMPARE(params["history"]["edits"].size(), size_t(2));
+  }
+
+  void abortWritesNothingMore() {
+    TrainingConfig c = tinyConfig(data_, path("abort"), 2);
+    Recorder recorder;
+    recorder.onBatch = [&](int epoch, int batch) {
+      if (epoch == 1 && batch == 1)
+        recorder.trainer->post({TrainerCommand::Kind::Abort});
+    };
+    const RunResult r = train(c, recorder);
+    QVERIFY(r.outcome == RunOutcome::Aborted);
+    QVERIFY(recorder.checkpoints.empty());
+  }
+
+  void nanGuardKeepsTheLastGoodCheckpoint() {
+    TrainingConfig c = tinyConfig(data_, path("nan"), 3);
+    Recorder recorder;
+    recorder.onEpoch = [&](const EpochRecord& e) {
+      if (e.epoch == 1)
+        recorder.trainer->post(TrainerCommand::edit("LAMBDA_L1_ALL", "1e308"));
+    };
+    const RunResult r = train(c, recorder);
+    QVERIFY(r.outcome == RunOutcome::Diverged);
+    QVERIFY2(r.message.find("training diverged") != std::string::npos, r.message.c_str());
+    QVERIFY2(r.message.find("epoch 2") != std::string::npos, r.message.c_str());
+    QVERIFY2(r.message.find("longitudinal_mim_best.pt") != std::string::npos ||
+                 r.message.find("longitudinal_mim_epoch_1.pt") != std::string::npos,
+             r.message.c_str());
+    const Checkpoint best = loadCheckpoint(r.runDir + "/longitudinal_mim_best.pt");
+    QCOMPARE(best.epoch, 1);
+    QVERIFY(std::isfinite(*best.valLoss));
+    QVERIFY(!fs::exists(r.runDir + "/longitudinal_mim_epoch_2.pt"));
+    const auto params = nlohmann::json::parse(readWholeFile(r.runDir + "/training_params.json"));
+    QCOMPARE(params["status"].get<std::string>(), std::string("failed"));
+    QCOMPARE(params["best_epoch"].get<int>(), 1);
+  }
+
+  void accumulatedBatchesEqualOneLargeBatch() {
+    // A GroupNorm-only network: k batches of size s accumulated with the plan's scaling give the
+    // gradient of one batch of size k x s.
+    torch::manual_seed(1);
+    torch::nn::Sequential net(torch::nn::Conv2d(torch::nn::Conv2dOptions(1, 8, 3).padding(1)),
+                              torch::nn::GroupNorm(torch::nn::GroupNormOptions(4, 8)),
+                              torch::nn::ReLU(),
+                              torch::nn::Conv2d(torch::nn::Conv2dOptions(8, 1, 3).padding(1)));
+    const torch::Tensor x = torch::rand({6, 1, 16, 16});
+    const torch::Tensor y = torch::rand({6, 1, 16, 16});
+    auto lossOf = [&](const torch::Tensor& a, const torch::Tensor& b) {
+      return (net->forward(a) - b).pow(2).mean();
+    };
+    net->zero_grad();
+    lossOf(x, y).backward();
+    std::vector<torch::Tensor> whole;
+    for (const auto& p : net->parameters())
+      whole.push_back(p.grad().clone());
+    net->zero_grad();
+    const AccumulationPlan plan{3, 3};  // three batches of two, one optimizer step
+    QCOMPARE(plan.stepsPerEpoch(), 1);
+    for (int b = 0; b < 3; ++b) {
+      (lossOf(x.slice(0, 2 * b, 2 * b + 2), y.slice(0, 2 * b, 2 * b + 2)) / plan.groupSize(b))
+          .backward();
+      QCOMPARE(plan.endsGroup(b), b == 2);
+    }
+    const auto params = net->parameters();
+    for (size_t i = 0; i < params.size(); ++i)
+      QVERIFY(torch::allclose(params[i].grad(), whole[i], 1e-5, 1e-6));
+    // The epoch's remainder is a smaller group: 7 batches every 3 -> groups 3, 3, 1.
+    const AccumulationPlan remainder{3, 7};
+    QCOMPARE(remainder.stepsPerEpoch(), 3);
+    QCOMPARE(remainder.groupSize(6), 1);
+    QVERIFY(remainder.endsGroup(6));
+    QCOMPARE(remainder.groupSize(4), 3);
+  }
+
+  void failedCheckpointWriteLeavesThePreviousFile() {
+    TrainingConfig c = tinyConfig(data_, path("atomic"), 1);
+    Recorder recorder;
+    const RunResult r = train(c, recorder);
+    QVERIFY(r.outcome == RunOutcome::Completed);
+    const std::string file = r.runDir + "/longitudinal_mim_epoch_1.pt";
+    const std::string before = readWholeFile(file);
+    Checkpoint checkpoint = loadCheckpoint(file);
+    checkpoint.kind = "modified";
+    // Make writes larger than 1 kB fail (EFBIG) for this process while saving.
+    std::signal(SIGXFSZ, SIG_IGN);
+    rlimit old{};
+    getrlimit(RLIMIT_FSIZE, &old);
+    rlimit small = old;
+    small.rlim_cur = 1024;
+    setrlimit(RLIMIT_FSIZE, &small);
+    bool failed = false;
+    try {
+      saveCheckpoint(checkpoint, file);
+    } catch (const Error&) {
+      failed = true;
+    }
+    setrlimit(RLIMIT_FSIZE, &old);
+    QVERIFY(failed);
+    QCOMPARE(readWholeFile(file), before);
+    for (const auto& e : fs::directory_iterator(r.runDir)) {
+      QVERIFY2(e.path().filename().string().find(".tmp-") == std::string::npos, e.path().c_str());
+    }
+  }
+
+  void badInputsFailBeforeAnyRunFolder_data() {
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("expected");
+    QTest::addColumn<int>("failure");
+    QTest::newRow("missing data") << "missing"
+                                  << "folder not found" << int(FailureKind::Data);
+    QTest::newRow("no valid case") << "novalid"
+                                   << "no valid case found" << int(FailureKind::Data);
+    QTest::newRow("unwritable output") << "unwritable"
+                                       << "cannot create the run folder" << int(FailureKind::Other);
+    QTest::newRow("corrupt checkpoint")
+        << "corrupt"
+        << "corrupt or truncated checkpoint" << int(FailureKind::Data);
+    QTest::newRow("truncated checkpoint")
+        << "truncated"
+        << "corrupt or truncated checkpoint" << int(FailureKind::Data);
+    QTest::newRow("state dict, not a checkpoint")
+        << "statedict"
+        << "not a longmim checkpoint" << int(FailureKind::Data);
+    QTest::newRow("other architecture")
+        << "otherarch"
+        << "was trained with another configuration (MODEL_ARCH \"big\" -> \"reference\")"
+        << int(FailureKind::Configuration);
+    QTest::newRow("out-of-range value") << "range"
+                                        << "BATCH_SIZE must be" << int(FailureKind::Configuration);
+    QTest::newRow("perceptual without weights") << "vgg"
+                                                << "VGG_WEIGHTS" << int(FailureKind::Configuration);
+  }
+  void badInputsFailBeforeAnyRunFolder() {
+    QFETCH(QString, kind);
+    QFETCH(QString, expected);
+    QFETCH(int, failure);
+    const std::string out = path("bad_" + kind.toStdString());
+    TrainingConfig c = tinyConfig(data_, out, 1);
+    std::string resume;
+    if (kind == "missing")
+      c.dataDir = path("no_such_folder");
+    if (kind == "novalid") {
+      fs::create_directories(path("empty_case/c1"));
+      test::writeBytes(path("empty_case/c1/prior.nii.gz"), "x");
+      c.dataDir = path("empty_case");
+    }
+    if (kind == "unwritable") {
+      test::writeBytes(path("a_file"), "x");
+      c.outputDir = path("a_file/out");
+    }
+    if (kind == "corrupt" || kind == "truncated" || kind == "statedict" || kind == "otherarch") {
+      // A real checkpoint of the tiny big model to start from.
+      TrainingConfig source = tinyConfig(data_, path("ckpt_source"), 1);
+      Recorder recorder;
+      static RunResult made = train(source, recorder);
+      const std::string good = made.runDir + "/longitudinal_mim_epoch_1.pt";
+      resume = path(kind.toStdString() + ".pt");
+      const std::string bytes = readWholeFile(good);
+      if (kind == "corrupt")
+        test::writeBytes(resume, std::string(bytes.size(), 'x'));
+      if (kind == "truncated")
+        test::writeBytes(resume, bytes.substr(0, bytes.size() / 2));
+      if (kind == "statedict") {
+        c10::Dict<std::string, torch::Tensor> dict;
+        dict.insert("w", torch::zeros({2}));
+        const std::vector<char> raw = torch::pickle_save(dict);
+        test::writeBytes(resume, std::string(raw.begin(), raw.end()));
+      }
+      if (kind == "otherarch") {
+        resume = good;
+        c.modelArch = "reference";
+      }
+    }
+    if (kind == "range")
+      c.batchSize = 0;
+    if (kind == "vgg")
+      c.usePercStyle = true;
+    Recorder recorder;
+    TrainerOptions options{c, resume, kind != "otherarch"};
+    Trainer trainer(options, &recorder);
+    const RunResult r = trainer.run();
+    QVERIFY(r.outcome == RunOutcome::Failed);
+    QVERIFY2(r.message.find(expected.toStdString()) != std::string::npos, r.message.c_str());
+    QCOMPARE(int(r.failure), failure);
+    QVERIFY2(!fs::exists(out), "a run folder was created");
+  }
+};
+
+QTEST_GUILESS_MAIN(TestTrainer)
+#include "TestTrainer.moc"
