@@ -185,6 +185,8 @@ struct Trainer::Impl {
   std::unique_ptr<OneCycleSchedule> schedule;
   std::unique_ptr<TensorBoardWriter> tensorboard;
   double lrMultiplier = 1.0;
+  double lastLr = 0.0;  // used by the latest optimizer step
+  double lastBeta1 = 0.0;
 
   std::string runDir;
   std::string runName;
@@ -727,8 +729,10 @@ struct Trainer::Impl {
           return EpochEnd::Diverged;
         }
         auto& o = static_cast<torch::optim::AdamWOptions&>(optimizer->param_groups()[0].options());
-        o.lr(schedule->learningRate(optimizerStep) * lrMultiplier);
-        o.betas(std::make_tuple(schedule->beta1(optimizerStep), config.beta2));
+        lastLr = schedule->learningRate(optimizerStep) * lrMultiplier;
+        lastBeta1 = schedule->beta1(optimizerStep);
+        o.lr(lastLr);
+        o.betas(std::make_tuple(lastBeta1, config.beta2));
         optimizer->step();
         optimizer->zero_grad();
         ++optimizerStep;
@@ -755,8 +759,9 @@ struct Trainer::Impl {
         step.optimizerStep = optimizerStep;
         step.total = result.totalValue();
         step.components = componentsOf(result);
-        step.learningRate = schedule->learningRate(optimizerStep) * lrMultiplier;
-        step.beta1 = schedule->beta1(optimizerStep);
+        // The values the latest optimizer step used (before the first step: the first step's).
+        step.learningRate = optimizerStep > 0 ? lastLr : schedule->learningRate(0) * lrMultiplier;
+        step.beta1 = optimizerStep > 0 ? lastBeta1 : schedule->beta1(0);
         step.samplesPerSecond = sinceLog > 0 ? samplesSinceLog / sinceLog : rate;
         step.wallSeconds = elapsed();
         lastLog = now;

@@ -1,0 +1,84 @@
+#include "infer/Predictor.h"
+
+#include <torch/torch.h>
+
+#include "Error.h"
+#include "config/ConfigJson.h"
+#include "data/ImageResize.h"
+#include "data/PairPreprocessing.h"
+#include "io/NiftiIO.h"
+#include "loss/Ssim.h"
+#include "model/ModelFactory.h"
+#include "model/WeightImport.h"
+#include "train/CheckpointStore.h"
+
+namespace longmim {
+namespace {
+
+torch::Tensor asTensor(const Image2D& image) {
+  return torch::from_blob(const_cast<float*>(image.pixels.data()), {1, 1, image.rows, image.cols},
+                          torch::kFloat32)
+      .clone();
+}
+
+}  // namespace
+
+struct Predictor::Impl {
+  TrainingConfig config;
+  model::LongitudinalModel model;
+};
+
+Predictor::Predictor(const std::string& checkpointPath) : impl_(std::make_unique<Impl>()) {
+  const Checkpoint checkpoint = loadCheckpoint(checkpointPath);
+  applyConfigJson(impl_->config, nlohmann::json::parse(checkpoint.configJson), checkpointPath);
+  impl_->config.initWeights = false;
+  impl_->model = model::buildModel(impl_->config);
+  const std::map<std::string, torch::Tensor> weights(checkpoint.model.begin(),
+                                                     checkpoint.model.end());
+  model::importWeights(*impl_->model, weights, /*strict=*/true, checkpointPath);
+  impl_->model->eval();
+}
+
+Predictor::~Predictor() = default;
+
+const TrainingConfig& Predictor::config() const {
+  return impl_->config;
+}
+
+Image2D Predictor::predictPrepared(const Image2D& prior, const Image2D& current) const {
+  torch::NoGradGuard noGrad;
+  const torch::Tensor out = impl_->model->forward(asTensor(prior), asTensor(current)).contiguous();
+  Image2D map(current.rows, current.cols);
+  std::copy(out.data_ptr<float>(), out.data_ptr<float>() + map.size(), map.pixels.begin());
+  map.geometry = current.geometry;
+  return map;
+}
+
+Prediction Predictor::predictFiles(const std::string& prior, const std::string& current,
+                                   const std::string& groundTruth) const {
+  const int size = impl_->config.imgSize;
+  const Image2D rawCurrent = readImage2D(current);
+  Image2D preparedPrior = resizeImage(readImage2D(prior), size, size);
+  Image2D preparedCurrent = resizeImage(rawCurrent, size, size);
+  normalizeMinMax(preparedPrior);
+  normalizeMinMax(preparedCurrent);
+
+  Prediction result;
+  result.modelInput = preparedCurrent;
+  result.modelMap = predictPrepared(preparedPrior, preparedCurrent);
+  result.map = resizeImage(result.modelMap, rawCurrent.rows, rawCurrent.cols);
+  result.map.geometry = rawCurrent.geometry;
+  if (!groundTruth.empty()) {
+    const Image2D truth = resizeImage(readImage2D(groundTruth), size, size);
+    const torch::Tensor p = asTensor(result.modelMap);
+    const torch::Tensor t = asTensor(truth);
+    PairMetrics m;
+    m.l1 = (p - t).abs().mean().item<double>();
+    m.l2 = (p - t).pow(2).mean().item<double>();
+    m.ssim = loss::ssim(p, t).mean().item<double>();
+    result.metrics = m;
+  }
+  return result;
+}
+
+}  // namespace longmim
