@@ -1,13 +1,22 @@
 // longmim: the command line of Longitudinal MIM Studio. Each subcommand drives longmim_core.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <QApplication>
 #include <QCoreApplication>
 
+#include <memory>
+
 #include <iostream>
+#include <string>
 
 #include "CliCommon.h"
 #include "ConfigCommand.h"
 #include "DataCommand.h"
 #include "ModelCommand.h"
+#include "PredictCommand.h"
 #include "SynthCommand.h"
+#include "TrainCommand.h"
 
 namespace {
 
@@ -30,6 +39,13 @@ Commands:
                      from CT volumes (DRRs, with the ground-truth difference map).
   model summary [--arch A] [--preset P] [--config F] [--set KEY=VALUE ...] [--json]
                      Parameters per part, output shape and estimated GFLOPs of a model.
+  train [-c CKPT] [-n NAME] [--config F] [--preset P] [--data DIR] [--output DIR]
+        [--set KEY=VALUE ...] [--tensorboard [DIR]]
+                     Train (on the demo dataset without --data); Ctrl-C stops after the current
+                     batch with a checkpoint that -c resumes exactly.
+  predict --checkpoint CKPT PRIOR CURRENT -o OUT.nii.gz [--png OUT.png] [--ground-truth GT]
+  predict --checkpoint CKPT --data DIR -o OUTDIR
+                     Predicted difference maps, with L1 / L2 / SSIM where ground truth exists.
 
 Options:
   -h, --help         Show this help.
@@ -38,15 +54,28 @@ Options:
 Exit status:
   0    success (data check: at least one valid case)
   1    usage error: unknown option, missing argument, unknown or invalid configuration key
-  2    data error: folder missing, no valid case, unreadable or corrupt file
-  3    the command failed while working (I/O error, ...)
+  2    data error: folder missing, no valid case, unreadable or corrupt file or checkpoint
+  3    the command failed while working (I/O error, training diverged, ...)
   130  interrupted (Ctrl-C)
 )";
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  QCoreApplication app(argc, argv);
+  // `train` draws its loss plots with Qt widgets, which need a QApplication; on the command line
+  // it renders off-screen, with or without a display.
+  const bool drawsPlots = argc > 1 && std::string(argv[1]) == "train";
+  if (drawsPlots && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+  if (drawsPlots && qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
+    // Qt's platform plugins want a private runtime folder; without one they warn on every start.
+    const std::string runtime = "/tmp/longmim-runtime-" + std::to_string(::getuid());
+    ::mkdir(runtime.c_str(), 0700);
+    qputenv("XDG_RUNTIME_DIR", QByteArray::fromStdString(runtime));
+  }
+  std::unique_ptr<QCoreApplication> app = drawsPlots
+                                              ? std::make_unique<QApplication>(argc, argv)
+                                              : std::make_unique<QCoreApplication>(argc, argv);
   QCoreApplication::setApplicationName("longmim");
   QCoreApplication::setApplicationVersion("0.1.0");
   using namespace longmim::cli;
@@ -84,6 +113,10 @@ int main(int argc, char** argv) {
       return synth(rest(1));
     if (command == "model" && sub == "summary")
       return modelSummary(rest(2));
+    if (command == "train")
+      return train(rest(1));
+    if (command == "predict")
+      return predict(rest(1));
     if (command == "config" || command == "data" || command == "model") {
       throw UsageError(sub.isEmpty() ? toStd(command) + " needs a subcommand; see 'longmim --help'"
                                      : "unknown subcommand '" + toStd(command + " " + sub) +

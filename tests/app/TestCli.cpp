@@ -1,4 +1,6 @@
 // Tests the `longmim` command line end to end: output, JSON, exit codes, error messages.
+#include <QDir>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -6,10 +8,12 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <csignal>
 #include <filesystem>
 
 #include "TestImages.h"
 #include "io/AtomicFile.h"
+#include "io/NiftiIO.h"
 
 using namespace longmim::test;
 
@@ -243,6 +247,194 @@ class TestCli : public QObject {
     const Run bad = runLongmim({"model", "summary", "--arch", "vit"});
     QCOMPARE(bad.exitCode, 1);
     QVERIFY2(bad.err.contains("MODEL_ARCH must be one of: big, reference"), qPrintable(bad.err));
+  }
+
+  void trainWritesTheRunFolderAndTheSeedsConsole() {
+    QVERIFY(
+        runLongmim({"synth", "-n", "10", "-o", path("train_data"), "--size", "64", "--seed", "4"})
+            .exitCode == 0);
+    const Run run = runLongmim({"train", "--preset", "tiny", "--data", path("train_data"),
+                                "--output", path("runs"), "-n", "cli", "--set",
+                                "LONGITUDINAL_MIM_EPOCHS=2", "--tensorboard", path("tb")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    for (const char* text :
+         {"Epoch 1/2", "] Train Loss: ", "Epoch 1 Complete: Train Loss: ", " | Val Loss: ",
+          "Saved checkpoint: longitudinal_mim_epoch_1.pt", "Training complete: 2 epochs"}) {
+      QVERIFY2(run.out.contains(text), text);
+    }
+    const QString dir = path("runs/longitudinal_mim_cli");
+    for (const char* file :
+         {"longitudinal_mim_epoch_1.pt", "longitudinal_mim_epoch_2.pt", "longitudinal_mim_best.pt",
+          "training_params.json", "metrics.csv", "loss_curves.png", "detailed_loss_curves.png"}) {
+      QVERIFY2(QFileInfo::exists(dir + "/" + file), file);
+    }
+    QCOMPARE(QImage(dir + "/loss_curves.png").size(), QSize(2100, 750));
+    QCOMPARE(QDir(path("tb/longitudinal_mim_cli")).entryList(QDir::Files).size(), 1);
+    // The same name again is refused (resume with -c instead), and nothing is overwritten.
+    const QByteArray params =
+        QFile(dir + "/training_params.json").exists() ? QByteArray("x") : QByteArray();
+    const Run again =
+        runLongmim({"train", "--preset", "tiny", "--data", path("train_data"), "--output",
+                    path("runs"), "-n", "cli", "--set", "LONGITUDINAL_MIM_EPOCHS=2"});
+    QCOMPARE(again.exitCode, 3);
+    QVERIFY2(again.err.contains("already holds a run"), qPrintable(again.err));
+    QVERIFY(!params.isEmpty());
+  }
+
+  void ctrlCStopsWithACheckpointThatResumes() {
+    QVERIFY(
+        QFileInfo::exists(path("train_data")) ||
+        runLongmim({"synth", "-n", "10", "-o", path("train_data"), "--size", "64", "--seed", "4"})
+                .exitCode == 0);
+    QProcess process;
+    process.start(QStringLiteral(LONGMIM_BINARY_DIR "/app/longmim"),
+                  {"train", "--preset", "tiny", "--data", path("train_data"), "--output",
+                   path("runs"), "-n", "ctrlc", "--set", "LONGITUDINAL_MIM_EPOCHS=400"});
+    QVERIFY(process.waitForStarted());
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += process.readAllStandardOutput()).contains("Epoch 2/400"),
+                             120000);
+    ::kill(static_cast<pid_t>(process.processId()), SIGINT);
+    QVERIFY(process.waitForFinished(120000));
+    out += process.readAllStandardOutput();
+    QCOMPARE(process.exitCode(), 130);
+    const QString checkpoint = path("runs/longitudinal_mim_ctrlc/longitudinal_mim_interrupted.pt");
+    QVERIFY2(QFileInfo::exists(checkpoint), out.constData());
+    QVERIFY2(out.contains("Interrupted: stopped at epoch"), out.constData());
+    const auto params = QJsonDocument::fromJson([&] {
+                          QFile f(path("runs/longitudinal_mim_ctrlc/training_params.json"));
+                          f.open(QIODevice::ReadOnly);
+                          return f.readAll();
+                        }())
+                            .object();
+    QCOMPARE(params["status"].toString(), QString("interrupted"));
+    // Resuming continues in the same folder (with fewer epochs left to keep the test short: the
+    // epoch count is part of the schedule, so it cannot change -- the resumed run is stopped
+    // again).
+    QProcess resumed;
+    resumed.start(QStringLiteral(LONGMIM_BINARY_DIR "/app/longmim"), {"train", "-c", checkpoint});
+    QVERIFY(resumed.waitForStarted());
+    QByteArray resumedOut;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (resumedOut += resumed.readAllStandardOutput()).contains("Epoch 3/400"), 120000);
+    QVERIFY2(resumedOut.contains("Resuming " + path("runs/longitudinal_mim_ctrlc").toUtf8()),
+             resumedOut.constData());
+    ::kill(static_cast<pid_t>(resumed.processId()), SIGINT);
+    QVERIFY(resumed.waitForFinished(120000));
+    QCOMPARE(resumed.exitCode(), 130);
+  }
+
+  void trainRefusesBadInput_data() {
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("unknown key") << QStringList{"--set", "LAMBDA_L3=1"} << 1
+                                 << "unknown key 'LAMBDA_L3'";
+    QTest::newRow("wrong type") << QStringList{"--set", "BATCH_SIZE=two"} << 1
+                                << "BATCH_SIZE must be an integer";
+    QTest::newRow("missing data") << QStringList{"--data", "/nonexistent/data"} << 2
+                                  << "folder not found";
+    QTest::newRow("no valid case") << QStringList{"--data", "EMPTY"} << 2 << "no valid case found";
+    QTest::newRow("unwritable output")
+        << QStringList{"--output", "FILE/runs"} << 3 << "cannot create the run folder";
+    QTest::newRow("corrupt checkpoint")
+        << QStringList{"-c", "CORRUPT"} << 2 << "corrupt or truncated checkpoint";
+    QTest::newRow("missing checkpoint")
+        << QStringList{"-c", "/nonexistent/x.pt"} << 2 << "checkpoint not found";
+    QTest::newRow("positional") << QStringList{"data"} << 1 << "takes no positional argument";
+  }
+  void trainRefusesBadInput() {
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    QFETCH(QString, expected);
+    QDir().mkpath(path("empty_data/case"));
+    writeBytes(path("empty_data/case/prior.nii.gz").toStdString(), "x");
+    writeBytes(path("a_file").toStdString(), "x");
+    writeBytes(path("corrupt.pt").toStdString(), std::string(1000, 'z'));
+    for (QString& a : arguments) {
+      if (a == "EMPTY")
+        a = path("empty_data");
+      if (a == "FILE/runs")
+        a = path("a_file") + "/runs";
+      if (a == "CORRUPT")
+        a = path("corrupt.pt");
+    }
+    QStringList full{"train", "--preset", "tiny", "--output", path("bad_runs"), "-n", "bad"};
+    if (!arguments.contains("--data") && !arguments.contains("-c"))
+      full << "--data" << path("train_data");
+    if (arguments.contains("-c"))
+      full = QStringList{"train", "--output", path("bad_runs")};
+    const Run run = runLongmim(full + arguments);
+    QCOMPARE(run.exitCode, exitCode);
+    QVERIFY2(run.err.contains(expected), qPrintable(run.err));
+    QVERIFY(!QFileInfo::exists(path("bad_runs/longitudinal_mim_bad")));
+  }
+
+  void predictAPairAndADataset() {
+    const QString checkpoint = path("runs/longitudinal_mim_cli/longitudinal_mim_best.pt");
+    QVERIFY(QFileInfo::exists(checkpoint));
+    const QString pair = path("train_data/case_000/pair_000");
+    const Run single = runLongmim({"predict", "--checkpoint", checkpoint, pair + "/prior.nii.gz",
+                                   pair + "/current.nii.gz", "-o", path("pred.nii.gz"), "--png",
+                                   path("pred.png"), "--ground-truth", pair + "/diff_map.nii.gz"});
+    QVERIFY2(single.exitCode == 0, qPrintable(single.err));
+    QVERIFY(single.out.contains("L1 ") && single.out.contains("SSIM "));
+    const longmim::Image2D map = longmim::readImage2D(path("pred.nii.gz").toStdString());
+    const longmim::Image2D current = longmim::readImage2D((pair + "/current.nii.gz").toStdString());
+    QCOMPARE(map.rows, current.rows);  // in the follow-up's size and geometry
+    QCOMPARE(map.cols, current.cols);
+    QCOMPARE(map.geometry.spacing[0], current.geometry.spacing[0]);
+    for (float v : map.pixels)
+      QVERIFY(v > -1.0f && v < 1.0f);
+    QCOMPARE(QImage(path("pred.png")).size(), QSize(current.cols, current.rows));
+
+    const Run dataset = runLongmim({"predict", "--checkpoint", checkpoint, "--data",
+                                    path("train_data"), "-o", path("predictions")});
+    QVERIFY2(dataset.exitCode == 0, qPrintable(dataset.err));
+    QVERIFY(dataset.out.contains("mean"));
+    QVERIFY(QFileInfo::exists(path("predictions/case_003/pair_000/prediction.nii.gz")));
+    QVERIFY(QFileInfo::exists(path("predictions/case_003/pair_000/overlay.png")));
+    QFile csv(path("predictions/metrics.csv"));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    QCOMPARE(QString(csv.readAll()).trimmed().split('\n').size(), 11);  // header + 10 cases
+
+    const Run bad =
+        runLongmim({"predict", "--checkpoint", path("corrupt.pt"), pair + "/prior.nii.gz",
+                    pair + "/current.nii.gz", "-o", path("never.nii.gz")});
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY(bad.err.contains("corrupt or truncated checkpoint"));
+    QVERIFY(!QFileInfo::exists(path("never.nii.gz")));
+    QCOMPARE(runLongmim({"predict", "--checkpoint", checkpoint, "-o", path("x.nii.gz")}).exitCode,
+             1);
+    QCOMPARE(runLongmim({"predict", "--checkpoint", checkpoint, pair + "/prior.nii.gz",
+                         pair + "/current.nii.gz", "-o", path("x.png")})
+                 .exitCode,
+             1);
+  }
+
+  void checkpointsAreReadableByPythonTorch() {
+    QProcess probe;
+    probe.start("/usr/bin/python3", {"-c", "import torch"});
+    if (!probe.waitForFinished(120000) || probe.exitCode() != 0)
+      QSKIP("python3-torch is not installed");
+    QProcess python;
+    python.start(
+        "/usr/bin/python3",
+        {"-c",
+         "import sys, torch\n"
+         "c = torch.load(sys.argv[1])\n"
+         "print(sorted(k for k in ['model_state_dict', 'optimizer_state_dict', "
+         "'scheduler_state_dict', 'epoch',"
+         " 'train_loss', 'val_loss'] if k in c), c['epoch'], type(c['train_loss']).__name__,"
+         " len(c['model_state_dict']), len(c['optimizer_state_dict']['param_groups']))\n",
+         path("runs/longitudinal_mim_cli/longitudinal_mim_epoch_2.pt")});
+    QVERIFY(python.waitForFinished(120000));
+    const QString out = python.readAllStandardOutput();
+    QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+    QVERIFY2(out.contains("['epoch', 'model_state_dict', 'optimizer_state_dict', "
+                          "'scheduler_state_dict', 'train_loss', "
+                          "'val_loss'] 2 float"),
+             qPrintable(out));
   }
 
   void checkingChangesNothingOnDisk() {

@@ -1,0 +1,144 @@
+#include "PredictCommand.h"
+
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "CliCommon.h"
+#include "Error.h"
+#include "data/PairIndex.h"
+#include "infer/Predictor.h"
+#include "io/AtomicFile.h"
+#include "io/DiffOverlay.h"
+#include "io/NiftiIO.h"
+#include "io/PngWriter.h"
+
+namespace fs = std::filesystem;
+
+namespace longmim::cli {
+namespace {
+
+bool isNiftiName(const std::string& path) {
+  auto endsWith = [&](const char* s) {
+    const std::string suffix(s);
+    return path.size() > suffix.size() &&
+           path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  return endsWith(".nii") || endsWith(".nii.gz");
+}
+
+void writeOverlay(const std::string& path, const std::string& current, const Image2D& map) {
+  const Image2D image = readImage2D(current);
+  writeRgbPng(path, image.rows, image.cols, renderDiffOverlay(image, map));
+}
+
+std::string metricsText(const PairMetrics& m) {
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(5) << "L1 " << m.l1 << "  L2 " << m.l2 << "  SSIM "
+      << m.ssim;
+  return out.str();
+}
+
+int predictDataset(const Predictor& predictor, const std::string& dataDir,
+                   const std::string& outDir) {
+  const PairIndex index = PairIndex::scan(dataDir);
+  const std::vector<CaseEntry> cases = index.validCases();
+  if (cases.empty())
+    throw DataError(dataDir,
+                    dataDir + ": no valid case to predict; see longmim data check " + dataDir);
+  std::error_code ec;
+  fs::create_directories(outDir, ec);
+  if (ec)
+    throw Error("cannot create the output folder " + outDir + ": " + ec.message());
+  std::string csv = "case,l1,l2,ssim\n";
+  PairMetrics sum;
+  size_t measured = 0;
+  for (const CaseEntry& c : cases) {
+    const Prediction p = predictor.predictFiles(c.priorPath, c.currentPath, c.diffPath);
+    const fs::path folder = fs::path(outDir) / c.name;
+    fs::create_directories(folder, ec);
+    if (ec)
+      throw Error("cannot create " + folder.string() + ": " + ec.message());
+    writeImage2D(p.map, (folder / "prediction.nii.gz").string());
+    writeOverlay((folder / "overlay.png").string(), c.currentPath, p.map);
+    std::cout << std::left << std::setw(28) << c.name;
+    if (p.metrics) {
+      std::cout << metricsText(*p.metrics);
+      std::ostringstream row;
+      row << c.name << "," << p.metrics->l1 << "," << p.metrics->l2 << "," << p.metrics->ssim
+          << "\n";
+      csv += row.str();
+      sum.l1 += p.metrics->l1;
+      sum.l2 += p.metrics->l2;
+      sum.ssim += p.metrics->ssim;
+      ++measured;
+    }
+    std::cout << "\n";
+  }
+  if (measured > 0) {
+    const PairMetrics mean{sum.l1 / measured, sum.l2 / measured, sum.ssim / measured};
+    std::cout << std::left << std::setw(28) << "mean" << metricsText(mean) << "  (" << measured
+              << " cases)\n";
+    writeFileAtomically((fs::path(outDir) / "metrics.csv").string(), csv);
+  }
+  std::cout << "Predictions of " << cases.size() << " cases in " << outDir << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+int predict(const QStringList& arguments) {
+  QCommandLineParser parser;
+  parser.addPositionalArgument("PRIOR", "Baseline X-ray (NIfTI).");
+  parser.addPositionalArgument("CURRENT", "Follow-up X-ray (NIfTI).");
+  const QCommandLineOption checkpoint("checkpoint", "Checkpoint of a training run (required).",
+                                      "CKPT");
+  const QCommandLineOption output({"o", "output"},
+                                  "Output .nii.gz for a pair; output folder with --data.", "OUT");
+  const QCommandLineOption png(
+      "png", "Also write the follow-up with the prediction overlaid as PNG.", "OUT.png");
+  const QCommandLineOption truth("ground-truth",
+                                 "Ground-truth difference map: report L1 / L2 / SSIM.", "GT");
+  const QCommandLineOption data(
+      "data", "Predict every valid case of this dataset folder instead of one pair.", "DIR");
+  parser.addOptions({checkpoint, output, png, truth, data});
+  if (!parseArguments(
+          parser, arguments, "predict",
+          "Predict the difference map of a pair (in the follow-up's size and orientation) or of "
+          "every case of a dataset, with L1 / L2 / SSIM when the ground truth is there.")) {
+    return kExitOk;
+  }
+  if (!parser.isSet(checkpoint))
+    throw UsageError("predict needs --checkpoint CKPT");
+  if (!parser.isSet(output))
+    throw UsageError("predict needs -o OUT");
+  const std::string out = toStd(parser.value(output));
+  const QStringList positional = parser.positionalArguments();
+  if (parser.isSet(data)) {
+    if (!positional.isEmpty())
+      throw UsageError("predict --data takes no PRIOR / CURRENT");
+    const Predictor predictor(toStd(parser.value(checkpoint)));
+    return predictDataset(predictor, toStd(parser.value(data)), out);
+  }
+  if (positional.size() != 2) {
+    throw UsageError("predict needs PRIOR and CURRENT (got " + std::to_string(positional.size()) +
+                     " files)");
+  }
+  if (!isNiftiName(out))
+    throw UsageError("-o must name a .nii or .nii.gz file (got '" + out + "')");
+  const Predictor predictor(toStd(parser.value(checkpoint)));
+  const Prediction p = predictor.predictFiles(toStd(positional[0]), toStd(positional[1]),
+                                              toStd(parser.value(truth)));
+  writeImage2D(p.map, out);
+  std::cout << "Prediction: " << out << "\n";
+  if (parser.isSet(png)) {
+    writeOverlay(toStd(parser.value(png)), toStd(positional[1]), p.map);
+    std::cout << "Overlay: " << toStd(parser.value(png)) << "\n";
+  }
+  if (p.metrics)
+    std::cout << metricsText(*p.metrics) << "\n";
+  return kExitOk;
+}
+
+}  // namespace longmim::cli
