@@ -35,6 +35,15 @@ namespace fs = std::filesystem;
 
 namespace longmim {
 
+namespace {
+std::string hostName() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof(name) - 1) != 0)
+    return {};
+  return name;
+}
+}  // namespace
+
 const char* const kBestCheckpointName = "longitudinal_mim_best.pt";
 const char* const kInterruptedCheckpointName = "longitudinal_mim_interrupted.pt";
 
@@ -438,6 +447,9 @@ struct Trainer::Impl {
     p["status"] = status;
     p["run_name"] = runName;
     p["run_dir"] = runDir;
+    // Lets a runs browser tell a run in progress from one whose process died while "running".
+    p["process_id"] = static_cast<int64_t>(::getpid());
+    p["host_name"] = hostName();
     p["training_start_time"] = sessionStart;
     p["device"] = info.device;
     p["threads"] = info.threads;
