@@ -2,6 +2,7 @@
 
 #include "Error.h"
 #include "loss/FourierLoss.h"
+#include "loss/LossTerms.h"
 
 namespace longmim::loss {
 
@@ -26,20 +27,7 @@ std::optional<double> LossResult::component(const std::string& name) const {
 }
 
 std::vector<std::string> LossComposer::enabledTerms(const TrainingConfig& c) {
-  std::vector<std::string> names;
-  if (c.useL1)
-    names.insert(names.end(), {"L1", "L1_masked"});
-  if (c.useL2)
-    names.push_back("L2");
-  if (c.useSsim)
-    names.push_back("SSIM");
-  if (c.usePercStyle)
-    names.insert(names.end(), {"perceptual", "style"});
-  if (c.useFourier)
-    names.push_back("Fourier");
-  if (c.useGan)
-    names.push_back("GAN");
-  return names;
+  return enabledLossTerms(c);
 }
 
 LossComposer::LossComposer(const TrainingConfig& config, torch::Device device)

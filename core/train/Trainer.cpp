@@ -874,11 +874,7 @@ struct Trainer::Impl {
   }
 
   RunResult finish(RunOutcome outcome, int epochsCompleted) {
-    const char* status = outcome == RunOutcome::Completed     ? "completed"
-                         : outcome == RunOutcome::Interrupted ? "interrupted"
-                         : outcome == RunOutcome::Stopped     ? "stopped"
-                         : outcome == RunOutcome::Aborted     ? "aborted"
-                                                              : "failed";
+    const char* status = runOutcomeName(outcome);  // "completed", ..., "diverged", "failed"
     try {
       writeParams(status);
       if (tensorboard)
@@ -929,8 +925,11 @@ struct Trainer::Impl {
       failureKind = FailureKind::Other;
       return finish(RunOutcome::Failed, 0);
     }
-    if (observer)
+    if (observer) {
+      info.history = history;
+      info.lrMultiplier = lrMultiplier;
       observer->runStarted(info);
+    }
     setState(TrainerState::Running);
 
     int completed = startEpoch - 1;

@@ -33,6 +33,10 @@ struct RunInfo {
   size_t valPairs = 0;
   std::string dataDir;
   bool resumed = false;
+  // What the run had measured before this session (a resumed run); empty for a new run.
+  TrainingHistory history;
+  // The factor on the scheduled learning rate (LR_MULTIPLIER edits; restored on resume).
+  double lrMultiplier = 1.0;
 };
 
 // One fixed validation pair as the model sees it now (row-major, IMG_SIZE x IMG_SIZE).
