@@ -14,6 +14,7 @@
 #include "ConfigCommand.h"
 #include "DataCommand.h"
 #include "ModelCommand.h"
+#include "PlotCommand.h"
 #include "PredictCommand.h"
 #include "SynthCommand.h"
 #include "TrainCommand.h"
@@ -46,6 +47,8 @@ Commands:
   predict --checkpoint CKPT PRIOR CURRENT -o OUT.nii.gz [--png OUT.png] [--ground-truth GT]
   predict --checkpoint CKPT --data DIR -o OUTDIR
                      Predicted difference maps, with L1 / L2 / SSIM where ground truth exists.
+  plot RUN_DIR [--log-y]
+                     Draw a run's loss_curves.png and detailed_loss_curves.png again.
 
 Options:
   -h, --help         Show this help.
@@ -64,7 +67,8 @@ Exit status:
 int main(int argc, char** argv) {
   // `train` draws its loss plots with Qt widgets, which need a QApplication; on the command line
   // it renders off-screen, with or without a display.
-  const bool drawsPlots = argc > 1 && std::string(argv[1]) == "train";
+  const bool drawsPlots =
+      argc > 1 && (std::string(argv[1]) == "train" || std::string(argv[1]) == "plot");
   if (drawsPlots && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
     qputenv("QT_QPA_PLATFORM", "offscreen");
   if (drawsPlots && qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
@@ -117,6 +121,8 @@ int main(int argc, char** argv) {
       return train(rest(1));
     if (command == "predict")
       return predict(rest(1));
+    if (command == "plot")
+      return plot(rest(1));
     if (command == "config" || command == "data" || command == "model") {
       throw UsageError(sub.isEmpty() ? toStd(command) + " needs a subcommand; see 'longmim --help'"
                                      : "unknown subcommand '" + toStd(command + " " + sub) +

@@ -19,6 +19,11 @@ using namespace longmim::test;
 
 namespace {
 
+QByteArray readAll(const QString& path) {
+  QFile file(path);
+  return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
 struct Run {
   int exitCode = -1;
   QString out;
@@ -279,6 +284,21 @@ class TestCli : public QObject {
     QCOMPARE(again.exitCode, 3);
     QVERIFY2(again.err.contains("already holds a run"), qPrintable(again.err));
     QVERIFY(!params.isEmpty());
+
+    // `plot` draws the same figures again from training_params.json.
+    const QByteArray before = readAll(dir + "/loss_curves.png");
+    QVERIFY(QFile::remove(dir + "/loss_curves.png"));
+    QVERIFY(QFile::remove(dir + "/detailed_loss_curves.png"));
+    const Run plot = runLongmim({"plot", dir});
+    QVERIFY2(plot.exitCode == 0, qPrintable(plot.err));
+    QCOMPARE(readAll(dir + "/loss_curves.png"), before);
+    QVERIFY(QFileInfo(dir + "/detailed_loss_curves.png").size() > 1000);
+    const Run logY = runLongmim({"plot", "--log-y", dir});
+    QCOMPARE(logY.exitCode, 0);
+    QVERIFY(readAll(dir + "/loss_curves.png") != before);
+    const Run notARun = runLongmim({"plot", path("train_data")});
+    QCOMPARE(notARun.exitCode, 2);
+    QVERIFY2(notARun.err.contains("training_params.json"), qPrintable(notARun.err));
   }
 
   void ctrlCStopsWithACheckpointThatResumes() {
