@@ -40,8 +40,6 @@ const QColor kLearningRateColor(0x2c, 0xa0, 0x2c);
 const QColor kComparisonTrainColor(0x94, 0x67, 0xbd);
 const QColor kComparisonValidationColor(0xff, 0x7f, 0x0e);
 const QColor kEditColor(0x55, 0x55, 0x55);
-const QColor kBestFill(0xff, 0xc1, 0x07);
-const QColor kBestEdge(0x33, 0x33, 0x33);
 
 constexpr int kDefaultRefreshMs = 150;     // about 7 replots a second, however fast steps arrive
 constexpr double kDefaultSmoothing = 0.6;  // TensorBoard's default
@@ -55,28 +53,6 @@ QString formatValue(double value) {
 QString shortValue(const std::string& value) {
   const QString text = QString::fromStdString(value);
   return text.size() <= 12 ? text : text.left(11) + QChar(0x2026);
-}
-
-// A filled five-pointed star like loss_curves.png's best-epoch mark; QCustomPlot's ssStar is
-// drawn in outline only.
-QCPScatterStyle bestMarker(const LossChartStyle& style) {
-  QPainterPath star;
-  constexpr double kPi = 3.14159265358979323846;
-  for (int i = 0; i < 10; ++i) {
-    const double radius = i % 2 == 0 ? 3.0 : 1.25;  // a custom shape spans 6 units at size 6
-    const double angle = -kPi / 2.0 + i * kPi / 5.0;
-    const QPointF point(radius * std::cos(angle), radius * std::sin(angle));
-    if (i == 0)
-      star.moveTo(point);
-    else
-      star.lineTo(point);
-  }
-  star.closeSubpath();
-  const double size = style.px(15);
-  QPen edge = style.pen(kBestEdge, 0.7);
-  edge.setWidthF(edge.widthF() * 6.0 / size);  // the shape, pen included, is scaled by size / 6
-  edge.setJoinStyle(Qt::MiterJoin);
-  return QCPScatterStyle(star, edge, QBrush(kBestFill), size);
 }
 
 // An x in plot coordinates, y as a fraction of the axis rect's height.
@@ -350,7 +326,7 @@ void LiveLossPlot::createGraphs() {
         style_.pen(color, 1.0), QBrush(Qt::white), style_.px(5)));
   }
   graph(Curve::BestEpoch)->setLineStyle(QCPGraph::lsNone);
-  graph(Curve::BestEpoch)->setScatterStyle(bestMarker(style_));
+  graph(Curve::BestEpoch)->setScatterStyle(style_.bestEpochMarker());
   editLegendEntry_->setPen(style_.pen(kEditColor, 1.0, Qt::DashLine));
   // 100k logged batches stay smooth: QCustomPlot draws a few points per pixel column of them.
   for (const Curve curve : {Curve::Steps, Curve::SmoothedSteps, Curve::LearningRate})

@@ -1,8 +1,8 @@
 #include "LossChartStyle.h"
 
-#include "QCustomPlotHeader.h"
-
 #include <cmath>
+
+#include "QCustomPlotHeader.h"
 
 namespace longmim::studio {
 namespace {
@@ -205,6 +205,26 @@ QCPItemText* LossChartStyle::makeNoDataText(QCustomPlot* plot, QCPAxisRect* rect
   text->setColor(kMutedTextColor);
   text->setVisible(false);
   return text;
+}
+
+QCPScatterStyle LossChartStyle::bestEpochMarker() const {
+  QPainterPath star;
+  constexpr double kPi = 3.14159265358979323846;
+  for (int i = 0; i < 10; ++i) {
+    const double radius = i % 2 == 0 ? 3.0 : 1.25;  // a custom shape spans 6 units at size 6
+    const double angle = -kPi / 2.0 + i * kPi / 5.0;
+    const QPointF point(radius * std::cos(angle), radius * std::sin(angle));
+    if (i == 0)
+      star.moveTo(point);
+    else
+      star.lineTo(point);
+  }
+  star.closeSubpath();
+  const double size = px(15);
+  QPen edge = pen(QColor(0x33, 0x33, 0x33), 0.7);
+  edge.setWidthF(edge.widthF() * 6.0 / size);  // the shape, pen included, is scaled by size / 6
+  edge.setJoinStyle(Qt::MiterJoin);
+  return QCPScatterStyle(star, edge, QBrush(QColor(0xff, 0xc1, 0x07)), size);
 }
 
 }  // namespace longmim::studio

@@ -10,6 +10,7 @@
 #include "LossSeries.h"
 
 class QCPAxis;
+class QCPScatterStyle;
 class QCPAxisRect;
 class QCPGraph;
 class QCPItemText;
@@ -58,6 +59,8 @@ struct LossChartStyle {
   void styleEpochGraph(QCPGraph* graph, const QColor& color) const;
   void styleValidationGraph(QCPGraph* graph) const;  // red, square markers
   void styleStepGraph(QCPGraph* graph, const QColor& color) const;
+  // The best epoch's mark: a filled five-pointed star (QCustomPlot's ssStar is outline only).
+  QCPScatterStyle bestEpochMarker() const;
   QCPTextElement* makeTitle(QCustomPlot* plot, const QString& text, double points, bool bold) const;
   // A grey "no data yet" in the middle of `rect`, hidden until there is nothing to plot.
   QCPItemText* makeNoDataText(QCustomPlot* plot, QCPAxisRect* rect) const;

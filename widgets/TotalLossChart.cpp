@@ -9,8 +9,6 @@ namespace longmim::studio {
 namespace {
 
 const QColor kEditColor(0x55, 0x55, 0x55);
-const QColor kBestFill(0xff, 0xc1, 0x07);
-const QColor kBestEdge(0x33, 0x33, 0x33);
 
 // Four significant digits, trailing zeros kept so the summary's numbers line up.
 QString formatLoss(double value) {
@@ -43,27 +41,6 @@ void setRange(QCPAxis* axis, const std::optional<std::pair<double, double>>& ran
 }
 
 }  // namespace
-
-QCPScatterStyle TotalLossChart::bestMarker() const {
-  // A filled five-pointed star; QCustomPlot's own ssStar is only drawn in outline.
-  QPainterPath star;
-  constexpr double kPi = 3.14159265358979323846;
-  for (int i = 0; i < 10; ++i) {
-    const double radius = i % 2 == 0 ? 3.0 : 1.25;  // a custom shape spans 6 units at size 6
-    const double angle = -kPi / 2.0 + i * kPi / 5.0;
-    const QPointF point(radius * std::cos(angle), radius * std::sin(angle));
-    if (i == 0)
-      star.moveTo(point);
-    else
-      star.lineTo(point);
-  }
-  star.closeSubpath();
-  const double size = style_.px(15);
-  QPen edge = style_.pen(kBestEdge, 0.7);
-  edge.setWidthF(edge.widthF() * 6.0 / size);  // the shape, pen included, is scaled by size / 6
-  edge.setJoinStyle(Qt::MiterJoin);
-  return QCPScatterStyle(star, edge, QBrush(kBestFill), size);
-}
 
 QString LossPlotCaption::title() const {
   const QString base = QStringLiteral("Longitudinal MIM training");
@@ -170,7 +147,7 @@ void TotalLossChart::buildGraphs() {
   steps->setName(QStringLiteral("train, logged batches"));
   QCPGraph* best = plot_->addGraph(epochs, loss);
   best->setLineStyle(QCPGraph::lsNone);
-  best->setScatterStyle(bestMarker());
+  best->setScatterStyle(style_.bestEpochMarker());
   best->setName(QStringLiteral("best validation"));
 
   QCPAxis* separateEpochs = separateRect_->axis(QCPAxis::atBottom);

@@ -17,7 +17,6 @@ class QCPGraph;
 class QCPItemText;
 class QCPLayoutGrid;
 class QCPLegend;
-class QCPScatterStyle;
 class QCPTextElement;
 class QCustomPlot;
 
@@ -67,7 +66,6 @@ class TotalLossChart {
   int editMarkerCount() const { return int(editItems_.size() / 2); }
 
  private:
-  QCPScatterStyle bestMarker() const;
   void buildLayout();
   void buildGraphs();
   void showSeries(Graph which, const LossSeries& series);
