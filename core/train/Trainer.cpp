@@ -988,6 +988,8 @@ struct Trainer::Impl {
           if (directive == Directive::Abort)
             return finish(RunOutcome::Aborted, completed);
           if (directive == Directive::Interrupt) {
+            // The same file as a stop inside an epoch, whatever SAVE_EVERY_EPOCHS wrote.
+            save(makeCheckpoint("interrupted", epoch, 0), kInterruptedCheckpointName);
             failureMessage = "stopped after epoch " + std::to_string(epoch) +
                              "; continue with -c " + lastCheckpoint;
             return finish(RunOutcome::Interrupted, completed);

@@ -273,6 +273,29 @@ class TestTrainer : public QObject {
             QString("%1 vs %2").arg(*full.epochs[1].valTotal).arg(*second.epochs[0].valTotal)));
   }
 
+  void stopAtAnEpochBoundaryWritesTheInterruptedCheckpoint() {
+    TrainingConfig c = tinyConfig(data_, path("int_edge"), 3);
+    c.saveEveryEpochs = 5;  // no epoch checkpoint of epoch 1 to fall back on
+    Recorder first;
+    first.onEpoch = [&](const EpochRecord& e) {
+      if (e.epoch == 1)
+        first.trainer->post({TrainerCommand::Kind::StopAfterStep});  // lands at the boundary
+    };
+    const RunResult stopped = train(c, first);
+    QVERIFY2(stopped.outcome == RunOutcome::Interrupted, stopped.message.c_str());
+    const std::string checkpoint =
+        path("int_edge/longitudinal_mim_test/longitudinal_mim_interrupted.pt");
+    QCOMPARE(QString::fromStdString(stopped.lastCheckpoint), QString::fromStdString(checkpoint));
+    const Checkpoint saved = loadCheckpoint(checkpoint);
+    QCOMPARE(saved.epoch, 1);
+    QCOMPARE(saved.batchInEpoch, 0);
+    Recorder second;
+    const RunResult resumed = train(c, second, checkpoint);
+    QVERIFY2(resumed.outcome == RunOutcome::Completed, resumed.message.c_str());
+    QCOMPARE(second.epochs.size(), size_t(2));
+    QCOMPARE(second.epochs.front().epoch, 2);
+  }
+
   void pauseContinueAndEditsAreApplied() {
     TrainingConfig c = tinyConfig(data_, path("cmd"), 2);
     Recorder recorder;
