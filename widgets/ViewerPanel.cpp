@@ -209,7 +209,7 @@ void ViewerPanel::setCrosshair(std::optional<QPoint> pixel, QSize grid) {
 }
 
 void ViewerPanel::refresh() {
-  view_->update();
+  view_->requestRender();
 }
 
 QImage ViewerPanel::renderImage(double scale) {

@@ -2,44 +2,65 @@
 
 #include <QEnterEvent>
 #include <QMouseEvent>
+#include <QOffscreenSurface>
 #include <QOpenGLContext>
+#include <QPainter>
+#include <QResizeEvent>
+#include <QSurfaceFormat>
 #include <QWheelEvent>
 
-#include <vtkCallbackCommand.h>
 #include <vtkCommand.h>
 #include <vtkInteractorObserver.h>
-#include <vtkOpenGLState.h>
 #include <vtkUnsignedCharArray.h>
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 namespace longmim::studio {
 namespace {
 
-// Qt's defaults (GL_LESS) differ from what VTK's depth peeling and 2-D overlays expect.
-constexpr unsigned kGlLessOrEqual = 0x0203;      // GL_LEQUAL
-constexpr unsigned kGlDrawFramebuffer = 0x8CA9;  // GL_DRAW_FRAMEBUFFER
-constexpr int kGlColorBufferBit = 0x00004000;    // GL_COLOR_BUFFER_BIT
-constexpr int kGlNearest = 0x2600;               // GL_NEAREST
-constexpr unsigned kGlRgb8 = 0x8051;             // GL_RGB8
-constexpr int kWheelStep = 120;                  // one notch of a mouse wheel, in 1/8 degree
+constexpr int kWheelStep = 120;  // one notch of a mouse wheel, in 1/8 degree
 constexpr double kVtkDefaultDpi = 72.0;
+
+// Makes a context current for its lifetime, then gives the thread back the context that was
+// current before (Qt's or another library's), or none.
+class CurrentContext {
+ public:
+  CurrentContext(QOpenGLContext* context, QSurface* surface)
+      : context_(context),
+        previous_(QOpenGLContext::currentContext()),
+        previousSurface_(previous_ ? previous_->surface() : nullptr),
+        made_(context->makeCurrent(surface)) {}
+  ~CurrentContext() {
+    if (!previous_)
+      context_->doneCurrent();
+    else if (previous_ != context_)
+      previous_->makeCurrent(previousSurface_);
+  }
+  CurrentContext(const CurrentContext&) = delete;
+  CurrentContext& operator=(const CurrentContext&) = delete;
+
+  bool made() const { return made_; }
+
+ private:
+  QOpenGLContext* context_;
+  QOpenGLContext* previous_;
+  QSurface* previousSurface_;
+  bool made_;
+};
 
 }  // namespace
 
-VtkView::VtkView(QWidget* parent) : QOpenGLWidget(parent) {
+VtkView::VtkView(QWidget* parent) : QWidget(parent) {
   setMouseTracking(true);  // the crosshair follows the mouse without a button held
   setFocusPolicy(Qt::WheelFocus);
   setMinimumSize(64, 64);
-  // Qt composes the widget's texture into the window with its alpha, and VTK leaves alpha < 1
-  // wherever it blends (overlays, text): an opaque texture shows the colours VTK drew.
-  setTextureFormat(kGlRgb8);
+  // Every pixel is painted from the rendered frame: Qt need not clear the background first.
+  setAttribute(Qt::WA_OpaquePaintEvent);
 
   renderWindow_->AddRenderer(renderer_);
-  // Qt owns the context and the default framebuffer: VTK renders only from paintGL (or
-  // renderImage) into its own framebuffer, which paintGL then copies into the widget's.
+  // The view owns the context (made current through the callbacks below); VTK renders into its
+  // own framebuffer objects and never blits to a window: the frame is read back instead.
   renderWindow_->SetOwnContext(false);
   renderWindow_->SetReadyForRendering(false);
   renderWindow_->SetFrameBlitModeToNoBlit();
@@ -50,8 +71,8 @@ VtkView::VtkView(QWidget* parent) : QOpenGLWidget(parent) {
       renderWindow_->AddObserver(vtkCommand::WindowIsCurrentEvent, this, &VtkView::onIsCurrent);
 
   interactor_->SetRenderWindow(renderWindow_);
-  // A style asking the interactor to render would render outside paintGL, where the widget's
-  // context and framebuffer are not set up; schedule a repaint instead.
+  // A style asking the interactor to render would render at once, once per mouse event; a
+  // requested render is coalesced into the next paint instead.
   interactor_->EnableRenderOff();
   renderTag_ = interactor_->AddObserver(vtkCommand::RenderEvent, this, &VtkView::onRenderRequested);
   interactor_->Enable();
@@ -67,6 +88,11 @@ VtkView::~VtkView() {
 
 void VtkView::setInteractorStyle(vtkInteractorObserver* style) {
   interactor_->SetInteractorStyle(style);
+}
+
+void VtkView::requestRender() {
+  frameStale_ = true;
+  update();  // Qt merges the updates of one event-loop turn into one paint
 }
 
 QSize VtkView::deviceSize() const {
@@ -98,103 +124,111 @@ QPointF VtkView::widgetPointOf(const QPointF& worldPoint) const {
   return QPointF(display[0] / ratio, (size.height() - display[1]) / ratio);
 }
 
-void VtkView::initializeGL() {
-  // Called again when the widget moves to another top-level window (a new context).
+bool VtkView::ensureContext() {
+  if (context_)
+    return contextError_.isEmpty();
+  // The default format is the one prepareStudioPlatform() set for VTK (OpenGL 3.2 core).
+  const QSurfaceFormat format = QSurfaceFormat::defaultFormat();
+  surface_ = std::make_unique<QOffscreenSurface>();
+  surface_->setFormat(format);
+  surface_->create();
+  context_ = std::make_unique<QOpenGLContext>();
+  context_->setFormat(format);
+  if (!surface_->isValid() || !context_->create()) {
+    contextError_ = tr("OpenGL %1.%2 is not available: this view cannot be drawn.")
+                        .arg(format.majorVersion())
+                        .arg(format.minorVersion());
+    return false;
+  }
+  const CurrentContext current(context_.get(), surface_.get());
+  if (!current.made()) {
+    contextError_ = tr("The OpenGL context of this view cannot be used.");
+    return false;
+  }
   renderWindow_->OpenGLInitContext();
-  contextInitialised_ = true;
-  connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, &VtkView::releaseGraphics,
-          Qt::UniqueConnection);
+  return true;
 }
 
-void VtkView::resizeGL(int, int) {
-  const QSize size = deviceSize();
-  interactor_->UpdateSize(size.width(), size.height());
-  renderWindow_->SetSize(size.width(), size.height());
-}
-
-void VtkView::paintGL() {
-  const QSize size = deviceSize();
-  renderWindow_->SetSize(size.width(), size.height());
-  vtkOpenGLState* state = renderWindow_->GetState();
-  // Qt has used the context since VTK last did: forget VTK's cached GL state.
-  state->Reset();
-  state->Push();
-  state->vtkglDepthFunc(kGlLessOrEqual);
-  renderWindow_->SetReadyForRendering(true);
-  renderWindow_->Render();
-  renderWindow_->SetReadyForRendering(false);
-  // Rendering may have let another widget make its context current (e.g. a progress update).
-  makeCurrent();
-  state->vtkglBindFramebuffer(kGlDrawFramebuffer, defaultFramebufferObject());
-  renderWindow_->BlitDisplayFramebuffer(0, 0, 0, size.width(), size.height(), 0, 0, size.width(),
-                                        size.height(), kGlColorBufferBit, kGlNearest);
-  state->Pop();
-}
-
-QImage VtkView::renderImage(double scale) {
-  scale = std::max(1.0, scale);
-  if (!contextInitialised_)
-    grabFramebuffer();  // creates the context (initializeGL) even for a widget never shown
-  if (!context())
+QImage VtkView::renderScene(double scale) {
+  if (!ensureContext())
     return {};
   const QSize base = deviceSize();
-  const int width = int(std::lround(base.width() * scale));
-  const int height = int(std::lround(base.height() * scale));
-  const int dpi = renderWindow_->GetDPI();
-
-  makeCurrent();
-  vtkOpenGLState* state = renderWindow_->GetState();
-  state->Reset();
-  state->Push();
-  state->vtkglDepthFunc(kGlLessOrEqual);
+  const int width = std::max(1, int(std::lround(base.width() * scale)));
+  const int height = std::max(1, int(std::lround(base.height() * scale)));
+  const CurrentContext current(context_.get(), surface_.get());
+  if (!current.made())
+    return {};
   renderWindow_->SetSize(width, height);
   // Text sizes are in points: a higher DPI keeps them in proportion to the larger image.
   renderWindow_->SetDPI(int(std::lround(kVtkDefaultDpi * scale * devicePixelRatioF())));
   renderWindow_->SetReadyForRendering(true);
   renderWindow_->Render();
-  makeCurrent();
   vtkNew<vtkUnsignedCharArray> rgba;
-  renderWindow_->GetRGBACharPixelData(0, 0, width - 1, height - 1, 1, rgba, 0);
+  const bool read =
+      renderWindow_->GetRGBACharPixelData(0, 0, width - 1, height - 1, 1, rgba, 0) == VTK_OK;
   renderWindow_->SetReadyForRendering(false);
-  renderWindow_->SetDPI(dpi);
+  // The interactor's styles read the window's size: leave it at the view's.
   renderWindow_->SetSize(base.width(), base.height());
-  state->Pop();
-  doneCurrent();
-  update();
+  renderWindow_->SetDPI(int(std::lround(kVtkDefaultDpi * devicePixelRatioF())));
 
-  if (rgba->GetNumberOfValues() != vtkIdType(width) * height * 4)
+  if (!read || rgba->GetNumberOfValues() != vtkIdType(width) * height * 4)
     return {};
-  QImage image(width, height, QImage::Format_RGBA8888);
-  // VTK's rows go bottom-up.
-  const unsigned char* source = rgba->GetPointer(0);
-  for (int row = 0; row < height; ++row) {
-    std::memcpy(image.scanLine(height - 1 - row), source + size_t(row) * width * 4,
-                size_t(width) * 4);
+  // VTK's rows go bottom-up. RGB32 drops the alpha VTK leaves below 1 where it blended (text,
+  // overlays): the colours are those VTK drew, and painting it is a plain copy.
+  const QImage bottomUp(rgba->GetPointer(0), width, height, width * 4, QImage::Format_RGBA8888);
+  return bottomUp.convertToFormat(QImage::Format_RGB32).mirrored();
+}
+
+QImage VtkView::renderImage(double scale) {
+  return renderScene(std::max(1.0, scale));
+}
+
+void VtkView::paintEvent(QPaintEvent*) {
+  if (frameStale_ || frame_.size() != deviceSize()) {
+    frame_ = renderScene(1.0);
+    frame_.setDevicePixelRatio(devicePixelRatioF());
+    // Cleared after rendering: what the render itself touched (e.g. a camera's clipping range)
+    // is already in the frame and must not render it again.
+    frameStale_ = false;
   }
-  return image.convertToFormat(QImage::Format_RGB32);
+  QPainter painter(this);
+  if (frame_.isNull()) {
+    painter.fillRect(rect(), palette().window());
+    painter.setPen(palette().color(QPalette::WindowText));
+    const QString reason =
+        contextError_.isEmpty() ? tr("The scene could not be drawn.") : contextError_;
+    painter.drawText(rect().adjusted(8, 8, -8, -8), Qt::AlignCenter | Qt::TextWordWrap, reason);
+    return;
+  }
+  painter.drawImage(QPointF(0.0, 0.0), frame_);
+}
+
+void VtkView::resizeEvent(QResizeEvent* event) {
+  const QSize size = deviceSize();
+  interactor_->UpdateSize(size.width(), size.height());
+  requestRender();
+  QWidget::resizeEvent(event);
 }
 
 void VtkView::onMakeCurrent(vtkObject*, unsigned long, void*) {
-  // Making an already current context current again leaves the widget black (platform-notes 3).
-  if (context() && QOpenGLContext::currentContext() != context())
-    makeCurrent();
+  // Making an already current context current again costs a flush for nothing.
+  if (context_ && QOpenGLContext::currentContext() != context_.get())
+    context_->makeCurrent(surface_.get());
 }
 
 void VtkView::onIsCurrent(vtkObject*, unsigned long, void* isCurrent) {
-  *static_cast<bool*>(isCurrent) = context() && QOpenGLContext::currentContext() == context();
+  *static_cast<bool*>(isCurrent) = context_ && QOpenGLContext::currentContext() == context_.get();
 }
 
 void VtkView::onRenderRequested(vtkObject*, unsigned long, void*) {
-  update();
+  requestRender();
 }
 
 void VtkView::releaseGraphics() {
-  if (!contextInitialised_ || !context())
+  if (!context_ || !contextError_.isEmpty())
     return;
-  makeCurrent();
+  const CurrentContext current(context_.get(), surface_.get());
   renderWindow_->Finalize();
-  doneCurrent();
-  contextInitialised_ = false;
 }
 
 void VtkView::setEventInformation(const QPointF& position, Qt::KeyboardModifiers modifiers,
@@ -276,13 +310,13 @@ void VtkView::wheelEvent(QWheelEvent* event) {
 void VtkView::enterEvent(QEnterEvent* event) {
   setEventInformation(event->position(), event->modifiers());
   interactor_->InvokeEvent(vtkCommand::EnterEvent);
-  QOpenGLWidget::enterEvent(event);
+  QWidget::enterEvent(event);
 }
 
 void VtkView::leaveEvent(QEvent* event) {
   interactor_->InvokeEvent(vtkCommand::LeaveEvent);
   Q_EMIT cursorLeft();
-  QOpenGLWidget::leaveEvent(event);
+  QWidget::leaveEvent(event);
 }
 
 }  // namespace longmim::studio

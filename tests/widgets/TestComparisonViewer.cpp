@@ -9,16 +9,22 @@
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTemporaryDir>
 #include <QThreadPool>
 #include <QWheelEvent>
+#include <QWindow>
 #include <QtTest>
 
 #include <cmath>
 #include <filesystem>
 #include <random>
+
+#include <vtkCallbackCommand.h>
+#include <vtkCommand.h>
+#include <vtkRenderer.h>
 
 #include "ComparisonViewer.h"
 #include "StudioPlatform.h"
@@ -92,6 +98,25 @@ bool near(QRgb pixel, int red, int green, int blue, int tolerance = 3) {
 #define VERIFY_COLOUR(pixel, r, g, b) \
   QVERIFY2(near(pixel, r, g, b),      \
            qPrintable(describe(pixel) + QStringLiteral(", expected ") + describe(qRgb(r, g, b))))
+
+// Counts the renders of a view's scene (VTK's EndEvent of its renderer).
+class RenderCounter {
+ public:
+  explicit RenderCounter(VtkView& view) : renderer_(view.renderer()) {
+    callback_->SetClientData(&count_);
+    callback_->SetCallback(
+        [](vtkObject*, unsigned long, void* count, void*) { ++*static_cast<int*>(count); });
+    tag_ = renderer_->AddObserver(vtkCommand::EndEvent, callback_);
+  }
+  ~RenderCounter() { renderer_->RemoveObserver(tag_); }
+  int count() const { return count_; }
+
+ private:
+  vtkRenderer* renderer_;
+  vtkNew<vtkCallbackCommand> callback_;
+  unsigned long tag_ = 0;
+  int count_ = 0;
+};
 
 void sendMouse(QWidget* widget, QEvent::Type type, QPoint at, Qt::MouseButton button,
                Qt::MouseButtons buttons) {
@@ -259,6 +284,34 @@ class TestComparisonViewer : public QObject {
     QVERIFY(viewer.findChild<QWidget*>(QStringLiteral("colourBarPanel"))->isVisible());
   }
 
+  void thePanelsLeaveTheWindowARasterWindow() {
+    // A texture-backed child (QOpenGLWidget) would make Qt compose the whole main window through
+    // OpenGL on every repaint, which stalled the studio under llvmpipe; the panels paint images.
+    ComparisonViewer viewer;
+    prepare(viewer);
+    viewer.showSample(quadrantSample());
+    for (const QWidget* child : viewer.findChildren<QWidget*>())
+      QVERIFY2(!child->inherits("QOpenGLWidget"), child->metaObject()->className());
+    QCOMPARE(viewer.windowHandle()->surfaceType(), QSurface::RasterSurface);
+    // What reaches the X server's window: the predicted panel's positive quadrant in red.
+    VtkView* predicted = viewer.panelView(Panel::Predicted);
+    const QPoint at =
+        (QPointF(predicted->mapTo(&viewer, QPoint(0, 0))) + predicted->widgetPointOf({4.0, 4.0}))
+            .toPoint() *
+        viewer.devicePixelRatioF();
+    const auto onScreen = [&viewer, at] {
+      return viewer.screen()->grabWindow(viewer.winId()).toImage().pixel(at);
+    };
+    QTRY_VERIFY2(near(onScreen(), 178, 24, 43), qPrintable(describe(onScreen())));
+
+    // A zoom in one panel renders each linked panel once, and repainting renders nothing again.
+    const RenderCounter renders(*viewer.panelView(Panel::Baseline));
+    wheel(predicted, -120);
+    QTRY_COMPARE(renders.count(), 1);
+    viewer.repaint();
+    QCOMPARE(renders.count(), 1);
+  }
+
   void differencesShowInTheChosenColourMap() {
     ComparisonViewer viewer;
     prepare(viewer);
@@ -278,7 +331,7 @@ class TestComparisonViewer : public QObject {
 
     // The colour bar: from red at the top (+L) to blue at the bottom (-L).
     const QImage bar =
-        viewer.findChild<ViewerPanel*>(QStringLiteral("colourBarPanel"))->view()->grabFramebuffer();
+        viewer.findChild<ViewerPanel*>(QStringLiteral("colourBarPanel"))->view()->grab().toImage();
     const int barX = int(bar.width() * 0.15);
     int top = 0;
     while (top < bar.height() && qGray(bar.pixel(barX, top)) == 0)
@@ -400,7 +453,7 @@ class TestComparisonViewer : public QObject {
     viewer.showSample(quadrantSample());
     const double fitted = viewer.cameraParallelScale(Panel::Baseline);
     // Drawing does not count as the user moving the camera.
-    viewer.panelView(Panel::Baseline)->grabFramebuffer();
+    viewer.panelView(Panel::Baseline)->grab().toImage();
     viewer.resize(1400, 440);
     QTRY_VERIFY(viewer.cameraParallelScale(Panel::Baseline) != fitted);
     // The 32 rows fill the panel's height again (with a small margin).
@@ -418,7 +471,7 @@ class TestComparisonViewer : public QObject {
     VtkView* baseline = viewer.panelView(Panel::Baseline);
     // Near the right edge of the image, in the white top-right quadrant.
     const QPoint edge = baseline->widgetPointOf(QPointF(30.0, 4.0)).toPoint();
-    VERIFY_COLOUR(baseline->grabFramebuffer().pixel(edge * baseline->devicePixelRatioF()), 255, 255,
+    VERIFY_COLOUR(baseline->grab().toImage().pixel(edge * baseline->devicePixelRatioF()), 255, 255,
                   255);
 
     // Zooming out in the predicted panel shrinks the baseline too: the edge shows background.
@@ -427,7 +480,7 @@ class TestComparisonViewer : public QObject {
     QVERIFY2(zoomed > fitted * 1.1, qPrintable(QString::number(zoomed)));
     for (int i = 0; i < ComparisonViewer::kPanelCount; ++i)
       QCOMPARE(viewer.cameraParallelScale(Panel(i)), zoomed);
-    VERIFY_COLOUR(baseline->grabFramebuffer().pixel(edge * baseline->devicePixelRatioF()), 0, 0, 0);
+    VERIFY_COLOUR(baseline->grab().toImage().pixel(edge * baseline->devicePixelRatioF()), 0, 0, 0);
     // Zooming in on the follow-up brings it back.
     wheel(viewer.panelView(Panel::Followup), 120);
     QVERIFY(std::abs(viewer.cameraParallelScale(Panel::GroundTruth) - fitted) < 1e-9);
@@ -474,7 +527,7 @@ class TestComparisonViewer : public QObject {
     for (int i = 0; i < ComparisonViewer::kPanelCount; ++i) {
       QCOMPARE(viewer.panel(Panel(i))->crosshair(), std::optional<QPoint>(QPoint(20, 5)));
       VtkView* view = viewer.panelView(Panel(i));
-      const QImage image = view->grabFramebuffer();
+      const QImage image = view->grab().toImage();
       const QPoint centre =
           (view->widgetPointOf(QPointF(20.0, 26.0)) * view->devicePixelRatioF()).toPoint();
       bool yellow = false;

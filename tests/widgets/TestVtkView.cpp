@@ -1,11 +1,20 @@
 // Tests the project's VTK host widget: a known image is drawn on screen and off screen with the
-// expected pixels, world and widget coordinates agree, and Qt's mouse events reach VTK.
+// expected pixels, its window stays a raster window, renders are coalesced, world and widget
+// coordinates agree, and Qt's mouse events reach VTK.
 #include <QApplication>
+#include <QLabel>
+#include <QScreen>
 #include <QSignalSpy>
+#include <QVBoxLayout>
 #include <QWheelEvent>
+#include <QWindow>
 #include <QtTest>
 
+#include <algorithm>
+
+#include <vtkCallbackCommand.h>
 #include <vtkCamera.h>
+#include <vtkCommand.h>
 #include <vtkFloatArray.h>
 #include <vtkImageActor.h>
 #include <vtkImageData.h>
@@ -13,6 +22,7 @@
 #include <vtkImageProperty.h>
 #include <vtkInteractorStyleImage.h>
 #include <vtkPointData.h>
+#include <vtkRenderer.h>
 
 #include "StudioPlatform.h"
 #include "VtkView.h"
@@ -71,9 +81,11 @@ QString describe(QRgb pixel) {
   return QStringLiteral("rgb(%1, %2, %3)").arg(qRed(pixel)).arg(qGreen(pixel)).arg(qBlue(pixel));
 }
 
-// Samples the centre of each quadrant of `image` and checks the window/levelled greys.
-void verifyQuadrants(const QImage& image) {
-  QVERIFY(!image.isNull());
+// Samples the centre of each quadrant of `image` and says what differs from the window/levelled
+// greys (empty when nothing does).
+QString quadrantMismatch(const QImage& image) {
+  if (image.isNull())
+    return QStringLiteral("no image");
   const int w = image.width();
   const int h = image.height();
   const struct {
@@ -82,14 +94,48 @@ void verifyQuadrants(const QImage& image) {
   } expected[] = {{0.25, 0.25, 0}, {0.75, 0.25, 255}, {0.25, 0.75, 64}, {0.75, 0.75, 191}};
   for (const auto& e : expected) {
     const QRgb pixel = image.pixel(int(e.x * w), int(e.y * h));
-    QVERIFY2(near(pixel, e.grey, e.grey, e.grey),
-             qPrintable(QStringLiteral("at (%1, %2): %3, expected grey %4")
-                            .arg(e.x)
-                            .arg(e.y)
-                            .arg(describe(pixel))
-                            .arg(e.grey)));
+    if (!near(pixel, e.grey, e.grey, e.grey)) {
+      return QStringLiteral("at (%1, %2): %3, expected grey %4")
+          .arg(e.x)
+          .arg(e.y)
+          .arg(describe(pixel))
+          .arg(e.grey);
+    }
   }
+  return {};
 }
+
+void verifyQuadrants(const QImage& image) {
+  const QString mismatch = quadrantMismatch(image);
+  QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
+}
+
+// Whether a widget under `window` is drawn into a texture that Qt composes with OpenGL.
+bool hasTextureChild(const QWidget& window) {
+  const QList<QWidget*> children = window.findChildren<QWidget*>();
+  return std::any_of(children.begin(), children.end(),
+                     [](const QWidget* w) { return w->inherits("QOpenGLWidget"); });
+}
+
+// Counts the renders of a view's scene (VTK's EndEvent of its renderer).
+class RenderCounter {
+ public:
+  explicit RenderCounter(VtkView& view) : renderer_(view.renderer()) {
+    callback_->SetClientData(&count_);
+    callback_->SetCallback(
+        [](vtkObject*, unsigned long, void* count, void*) { ++*static_cast<int*>(count); });
+    tag_ = renderer_->AddObserver(vtkCommand::EndEvent, callback_);
+  }
+  ~RenderCounter() { renderer_->RemoveObserver(tag_); }
+  int count() const { return count_; }
+  void reset() { count_ = 0; }
+
+ private:
+  vtkRenderer* renderer_;
+  vtkNew<vtkCallbackCommand> callback_;
+  unsigned long tag_ = 0;
+  int count_ = 0;
+};
 
 }  // namespace
 
@@ -103,12 +149,72 @@ class TestVtkView : public QObject {
     showQuadrants(view);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
-    // grabFramebuffer goes through paintGL: VTK's render and the copy into Qt's framebuffer.
-    const QImage shown = view.grabFramebuffer();
-    QCOMPARE(shown.size(), QSize(kViewSize, kViewSize) * view.devicePixelRatioF());
-    verifyQuadrants(shown);
-    // ... and as Qt composes it into the window.
+    // What the widget paints: VTK's render, read back from its off-screen framebuffer.
+    const QImage painted = view.grab().toImage();
+    QCOMPARE(painted.size(), QSize(kViewSize, kViewSize) * view.devicePixelRatioF());
+    verifyQuadrants(painted);
+    // ... and what reached the X server's window.
+    QTRY_VERIFY2(quadrantMismatch(view.screen()->grabWindow(view.winId()).toImage()).isEmpty(),
+                 qPrintable(quadrantMismatch(view.screen()->grabWindow(view.winId()).toImage())));
+  }
+
+  void itsWindowStaysARasterWindow() {
+    // A texture-backed child (QOpenGLWidget) makes Qt compose the whole top-level window through
+    // OpenGL on every repaint, which stalled the studio under llvmpipe. The view paints an image.
+    QWidget window;
+    auto* status = new QLabel(QStringLiteral("Epoch 1"), &window);
+    auto* view = new VtkView(&window);
+    auto* layout = new QVBoxLayout(&window);
+    layout->addWidget(view, 1);
+    layout->addWidget(status);
+    window.resize(kViewSize, kViewSize + 40);
+    showQuadrants(*view);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_VERIFY(quadrantMismatch(view->grab().toImage()).isEmpty());
+    QVERIFY(!hasTextureChild(window));
+    QCOMPARE(window.windowHandle()->surfaceType(), QSurface::RasterSurface);
+
+    // Interaction, an off-screen render and a changed label leave the window as it is, and the
+    // label's repaint does not render the scene again.
+    vtkNew<vtkInteractorStyleImage> style;
+    view->setInteractorStyle(style);
+    QWheelEvent wheel(QPointF(200, 200), view->mapToGlobal(QPointF(200, 200)), QPoint(),
+                      QPoint(0, 120), Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(view, &wheel);
+    QVERIFY(!view->renderImage(2.0).isNull());
+    QTRY_VERIFY(quadrantMismatch(view->grab().toImage()).isEmpty());
+    const RenderCounter renders(*view);
+    status->setText(QStringLiteral("Epoch 2"));
+    status->repaint();
+    QCOMPARE(renders.count(), 0);
+    QVERIFY(!hasTextureChild(window));
+    QCOMPARE(window.windowHandle()->surfaceType(), QSurface::RasterSurface);
+  }
+
+  void requestsInOneEventLoopTurnRenderOnce() {
+    VtkView view;
+    view.resize(kViewSize, kViewSize);
+    showQuadrants(view);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
     verifyQuadrants(view.grab().toImage());
+    RenderCounter renders(view);
+    // The scene changes three times (here: the background) before the event loop runs again.
+    for (double blue : {0.2, 0.6, 0.5}) {
+      view.renderer()->SetBackground(0.0, 0.0, blue);
+      view.requestRender();
+    }
+    QTRY_COMPARE(renders.count(), 1);
+    // The frame shows the last change, and painting it again does not render again.
+    renders.reset();
+    view.renderer()->GetActiveCamera()->Zoom(0.5);  // zoomed out: the background shows
+    view.requestRender();
+    QTRY_COMPARE(renders.count(), 1);
+    const QImage shown = view.grab().toImage();
+    QVERIFY2(near(shown.pixel(2, 2), 0, 0, 128), qPrintable(describe(shown.pixel(2, 2))));
+    view.repaint();
+    QCOMPARE(renders.count(), 1);
   }
 
   void rendersOffScreenAtAHigherScale() {
@@ -128,7 +234,7 @@ class TestVtkView : public QObject {
     QVERIFY(near(large.pixel(large.width() / 2 - 3, y), 0, 0, 0));
     QVERIFY(near(large.pixel(large.width() / 2 + 3, y), 255, 255, 255));
     // The view on screen is unchanged afterwards.
-    verifyQuadrants(view.grabFramebuffer());
+    verifyQuadrants(view.grab().toImage());
   }
 
   void aHiddenViewStillRendersAnImage() {
@@ -151,12 +257,12 @@ class TestVtkView : public QObject {
     showQuadrants(*view);
     first.show();
     QVERIFY(QTest::qWaitForWindowExposed(&first));
-    verifyQuadrants(view->grabFramebuffer());
+    verifyQuadrants(view->grab().toImage());
     view->setParent(&second);
     view->show();
     second.show();
     QVERIFY(QTest::qWaitForWindowExposed(&second));
-    verifyQuadrants(view->grabFramebuffer());
+    verifyQuadrants(view->grab().toImage());
     verifyQuadrants(view->renderImage(2.0));
   }
 
@@ -193,14 +299,14 @@ class TestVtkView : public QObject {
     // appears around the image.
     vtkCamera* camera = view.renderer()->GetActiveCamera();
     const double before = camera->GetParallelScale();
-    const QRgb corner = view.grabFramebuffer().pixel(2, 2);
+    const QRgb corner = view.grab().toImage().pixel(2, 2);
     QVERIFY2(near(corner, 0, 0, 0), qPrintable(describe(corner)));
     QWheelEvent wheel(QPointF(200, 200), view.mapToGlobal(QPointF(200, 200)), QPoint(),
                       QPoint(0, -120), Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
     QApplication::sendEvent(&view, &wheel);
     QVERIFY2(camera->GetParallelScale() > before * 1.05,
              qPrintable(QString::number(camera->GetParallelScale())));
-    const QImage zoomed = view.grabFramebuffer();
+    const QImage zoomed = view.grab().toImage();
     QVERIFY2(near(zoomed.pixel(2, 2), 0, 0, 255), qPrintable(describe(zoomed.pixel(2, 2))));
     verifyQuadrants(zoomed);
   }
