@@ -21,6 +21,7 @@
 #include "RecentDatasets.h"
 #include "RecentDatasetsMenu.h"
 #include "StatusColors.h"
+#include "StudioPlatform.h"
 #include "StudioSettings.h"
 #include "TestImages.h"
 
@@ -98,7 +99,8 @@ class TestMainWindow : public QObject {
 
     QCOMPARE(window.windowTitle(), QStringLiteral("Longitudinal MIM Studio"));
     QCOMPARE(menuTitles(window.menuBar()),
-             QStringList({QStringLiteral("File"), QStringLiteral("View"), QStringLiteral("Help")}));
+             QStringList({QStringLiteral("File"), QStringLiteral("Training"),
+                          QStringLiteral("View"), QStringLiteral("Help")}));
 
     auto* open = window.findChild<QAction*>(QStringLiteral("openDatasetAction"));
     QVERIFY(open);
@@ -308,5 +310,10 @@ class TestMainWindow : public QObject {
   }
 };
 
-QTEST_MAIN(TestMainWindow)
+int main(int argc, char** argv) {
+  prepareStudioPlatform();  // the viewer's VTK panels need their OpenGL format before QApplication
+  QApplication app(argc, argv);
+  TestMainWindow test;
+  return QTest::qExec(&test, argc, argv);
+}
 #include "TestMainWindow.moc"
