@@ -598,7 +598,8 @@ void MainWindow::onRunStarted(const RunInfo& info) {
   tabs_->setCurrentWidget(lossPlot_);
   logPanel_->appendMessage(
       LogLevel::Info,
-      tr("%1 %2 in %3: %4 %5 model (%6 parameters) on %7, %8 training / %9 validation pairs")
+      tr("%1 %2 in %3: %4 architecture, %5 size (%6 parameters) on %7, %8 training / %9 "
+         "validation pairs")
           .arg(info.resumed ? tr("Resumed") : tr("Started"), QString::fromStdString(info.runName),
                QString::fromStdString(info.runDir), QString::fromStdString(info.architecture),
                QString::fromStdString(info.modelSize), QString::number(info.parameters),
