@@ -1,8 +1,10 @@
 #include "TestImages.h"
 
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "io/NiftiIO.h"
 
@@ -46,6 +48,38 @@ void writeCase(const std::string& folder, int rows, int cols, int variant,
 void writeBytes(const std::string& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << bytes;
+}
+
+void writeDiscDataset(const std::string& root, int pairs, int size, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> u(0.0f, 1.0f);
+  for (int p = 0; p < pairs; ++p) {
+    Image2D prior(size, size);
+    const float fx = u(rng) * 6.0f;
+    const float fy = u(rng) * 6.0f;
+    for (int y = 0; y < size; ++y) {
+      for (int x = 0; x < size; ++x)
+        prior.at(y, x) = 0.5f + 0.2f * std::sin(x * 0.2f + fx) * std::cos(y * 0.15f + fy);
+    }
+    Image2D current = prior;
+    Image2D diff(size, size, 0.0f);
+    const float cx = 12 + u(rng) * (size - 24);
+    const float cy = 12 + u(rng) * (size - 24);
+    const float r = 5 + u(rng) * 5;
+    for (int y = 0; y < size; ++y) {
+      for (int x = 0; x < size; ++x) {
+        if ((x - cx) * (x - cx) + (y - cy) * (y - cy) < r * r) {
+          current.at(y, x) += 0.4f;
+          diff.at(y, x) = 0.5f;
+        }
+      }
+    }
+    const std::string folder = root + "/case_" + std::to_string(p);
+    std::filesystem::create_directories(folder);
+    writeImage2D(prior, folder + "/prior.nii.gz");
+    writeImage2D(current, folder + "/current.nii.gz");
+    writeImage2D(diff, folder + "/diff_map.nii.gz");
+  }
 }
 
 }  // namespace longmim::test

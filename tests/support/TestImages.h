@@ -1,6 +1,7 @@
 // Builders of small NIfTI files and case folders for the test suites.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,11 @@ void writeTypedNifti(const std::string& path, const std::vector<size_t>& sizes,
   writer->SetInput(image);
   writer->Update();
 }
+
+// Learnable pairs for training tests: `pairs` case folders case_<i> under `root`, each a smooth
+// `size` x `size` baseline, the follow-up the baseline plus a bright disc, the ground truth 0.5 on
+// the disc. Deterministic for a `seed`.
+void writeDiscDataset(const std::string& root, int pairs, int size, std::uint32_t seed);
 
 // Writes `bytes` to `path`, replacing it.
 void writeBytes(const std::string& path, const std::string& bytes);

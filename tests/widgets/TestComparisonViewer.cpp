@@ -139,40 +139,6 @@ void wheel(QWidget* widget, int delta) {
   QApplication::sendEvent(widget, &event);
 }
 
-// Learnable pairs as in the trainer's tests: the follow-up is the baseline plus a bright disc,
-// which the ground truth marks.
-void writeToyDataset(const std::string& root, int pairs, int size) {
-  std::mt19937 rng(11);
-  std::uniform_real_distribution<float> u(0.0f, 1.0f);
-  for (int p = 0; p < pairs; ++p) {
-    Image2D prior(size, size);
-    const float fx = u(rng) * 6.0f;
-    const float fy = u(rng) * 6.0f;
-    for (int y = 0; y < size; ++y) {
-      for (int x = 0; x < size; ++x)
-        prior.at(y, x) = 0.5f + 0.2f * std::sin(x * 0.2f + fx) * std::cos(y * 0.15f + fy);
-    }
-    Image2D current = prior;
-    Image2D diff(size, size, 0.0f);
-    const float cx = 12 + u(rng) * (size - 24);
-    const float cy = 12 + u(rng) * (size - 24);
-    const float r = 5 + u(rng) * 5;
-    for (int y = 0; y < size; ++y) {
-      for (int x = 0; x < size; ++x) {
-        if ((x - cx) * (x - cx) + (y - cy) * (y - cy) < r * r) {
-          current.at(y, x) += 0.4f;
-          diff.at(y, x) = 0.5f;
-        }
-      }
-    }
-    const std::string folder = root + "/case_" + std::to_string(p);
-    fs::create_directories(folder);
-    writeImage2D(prior, folder + "/prior.nii.gz");
-    writeImage2D(current, folder + "/current.nii.gz");
-    writeImage2D(diff, folder + "/diff_map.nii.gz");
-  }
-}
-
 // Holds back the jobs of Qt's global thread pool (the viewer's worker runs there) until it goes
 // out of scope, so that a test can act while a request is certainly still waiting.
 class PausedThreadPool {
@@ -235,7 +201,7 @@ class TestComparisonViewer : public QObject {
   std::string tinyCheckpoint() {
     if (!checkpoint_.empty())
       return checkpoint_;
-    writeToyDataset(path("toy"), 8, 64);
+    test::writeDiscDataset(path("toy"), 8, 64, 11);
     TrainingConfig config = presetConfig("tiny");
     config.dataDir = path("toy");
     config.outputDir = path("runs");

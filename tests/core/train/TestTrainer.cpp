@@ -28,40 +28,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Learnable pairs: the follow-up is the baseline plus a bright disc, the ground truth marks the
-// disc.
-void writeToyDataset(const std::string& root, int pairs, int size, std::uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(0.0f, 1.0f);
-  for (int p = 0; p < pairs; ++p) {
-    Image2D prior(size, size);
-    const float fx = u(rng) * 6.0f;
-    const float fy = u(rng) * 6.0f;
-    for (int y = 0; y < size; ++y) {
-      for (int x = 0; x < size; ++x)
-        prior.at(y, x) = 0.5f + 0.2f * std::sin(x * 0.2f + fx) * std::cos(y * 0.15f + fy);
-    }
-    Image2D current = prior;
-    Image2D diff(size, size, 0.0f);
-    const float cx = 12 + u(rng) * (size - 24);
-    const float cy = 12 + u(rng) * (size - 24);
-    const float r = 5 + u(rng) * 5;
-    for (int y = 0; y < size; ++y) {
-      for (int x = 0; x < size; ++x) {
-        if ((x - cx) * (x - cx) + (y - cy) * (y - cy) < r * r) {
-          current.at(y, x) += 0.4f;
-          diff.at(y, x) = 0.5f;
-        }
-      }
-    }
-    const std::string folder = root + "/case_" + std::to_string(p);
-    fs::create_directories(folder);
-    writeImage2D(prior, folder + "/prior.nii.gz");
-    writeImage2D(current, folder + "/current.nii.gz");
-    writeImage2D(diff, folder + "/diff_map.nii.gz");
-  }
-}
-
 TrainingConfig tinyConfig(const std::string& data, const std::string& output, int epochs) {
   TrainingConfig c = presetConfig("tiny");
   c.dataDir = data;
@@ -130,7 +96,7 @@ class TestTrainer : public QObject {
  private Q_SLOTS:
   void initTestCase() {
     data_ = path("toy");
-    writeToyDataset(data_, 12, 64, 1);
+    test::writeDiscDataset(data_, 12, 64, 1);
   }
 
   void twoEpochRunWritesEveryOutput() {
