@@ -39,7 +39,6 @@ namespace {
 const QColor kLearningRateColor(0x2c, 0xa0, 0x2c);
 const QColor kComparisonTrainColor(0x94, 0x67, 0xbd);
 const QColor kComparisonValidationColor(0xff, 0x7f, 0x0e);
-const QColor kEditColor(0x55, 0x55, 0x55);
 
 constexpr int kDefaultRefreshMs = 150;     // about 7 replots a second, however fast steps arrive
 constexpr double kDefaultSmoothing = 0.6;  // TensorBoard's default
@@ -48,20 +47,6 @@ const QString kOverlayLayer = QStringLiteral("overlay");  // QCustomPlot's own b
 
 QString formatValue(double value) {
   return QString::number(value, 'g', 6);
-}
-
-QString shortValue(const std::string& value) {
-  const QString text = QString::fromStdString(value);
-  return text.size() <= 12 ? text : text.left(11) + QChar(0x2026);
-}
-
-// An x in plot coordinates, y as a fraction of the axis rect's height.
-void placeOnEpoch(QCPItemPosition* position, QCPAxisRect* rect, double epoch, double heightRatio) {
-  position->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
-  position->setAxisRect(rect);
-  position->setTypeX(QCPItemPosition::ptPlotCoords);
-  position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-  position->setCoords(epoch, heightRatio);
 }
 
 // A two-point series spanning `low`..`high`, to reuse LossSeries' range padding without handing
@@ -327,7 +312,7 @@ void LiveLossPlot::createGraphs() {
   }
   graph(Curve::BestEpoch)->setLineStyle(QCPGraph::lsNone);
   graph(Curve::BestEpoch)->setScatterStyle(style_.bestEpochMarker());
-  editLegendEntry_->setPen(style_.pen(kEditColor, 1.0, Qt::DashLine));
+  editLegendEntry_->setPen(style_.editLinePen());
   // 100k logged batches stay smooth: QCustomPlot draws a few points per pixel column of them.
   for (const Curve curve : {Curve::Steps, Curve::SmoothedSteps, Curve::LearningRate})
     graph(curve)->setAdaptiveSampling(true);
@@ -550,19 +535,12 @@ void LiveLossPlot::addEditMarker(int index) {
   EditMarker marker;
   marker.line = new QCPItemStraightLine(plot_);
   marker.line->setClipAxisRect(rect_);
-  marker.line->setPen(style_.pen(kEditColor, 1.0, Qt::DashLine));
+  marker.line->setPen(style_.editLinePen());
   marker.label = new QCPItemText(plot_);
-  marker.label->setClipAxisRect(rect_);
-  marker.label->setLayer(QStringLiteral("legend"));
+  style_.styleEditLabel(marker.label, rect_, edit);
   // Upright along its line, so edits close together do not print over each other.
   marker.label->setRotation(-90);
   marker.label->setPositionAlignment(Qt::AlignTop | Qt::AlignRight);
-  marker.label->setPadding(QMargins(style_.px(3), style_.px(1), style_.px(3), style_.px(1)));
-  marker.label->setFont(style_.font(7.5));
-  marker.label->setColor(kEditColor);
-  marker.label->setBrush(QColor(255, 255, 255, 200));
-  marker.label->setText(
-      QStringLiteral("%1=%2").arg(QString::fromStdString(edit.key), shortValue(edit.after)));
   editMarkers_.push_back(marker);
 }
 

@@ -10,6 +10,7 @@ namespace {
 const QColor kFrameColor(0x26, 0x26, 0x26);
 const QColor kGridColor(0, 0, 0, 38);
 const QColor kMutedTextColor(0x70, 0x70, 0x70);
+const QColor kEditColor(0x55, 0x55, 0x55);
 const QString kStepsLayer = QStringLiteral("steps");  // between the grid and the main curves
 
 QFont withCrispText(QFont font) {
@@ -19,7 +20,37 @@ QFont withCrispText(QFont font) {
   return font;
 }
 
+// Long values (e.g. a path) are cut so that the label stays beside its line.
+QString shortValue(const std::string& value) {
+  const QString text = QString::fromStdString(value);
+  return text.size() <= 12 ? text : text.left(11) + QChar(0x2026);
+}
+
 }  // namespace
+
+void placeOnEpoch(QCPItemPosition* position, QCPAxisRect* rect, double epoch, double heightRatio) {
+  position->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+  position->setAxisRect(rect);
+  position->setTypeX(QCPItemPosition::ptPlotCoords);
+  position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+  position->setCoords(epoch, heightRatio);
+}
+
+QPen LossChartStyle::editLinePen() const {
+  return pen(kEditColor, 1.0, Qt::DashLine);
+}
+
+void LossChartStyle::styleEditLabel(QCPItemText* label, QCPAxisRect* rect,
+                                    const EditRecord& edit) const {
+  label->setClipAxisRect(rect);
+  label->setLayer(QStringLiteral("legend"));
+  label->setPadding(QMargins(px(3), px(1), px(3), px(1)));
+  label->setFont(font(7.5));
+  label->setColor(kEditColor);
+  label->setBrush(QColor(255, 255, 255, 200));
+  label->setText(
+      QStringLiteral("%1=%2").arg(QString::fromStdString(edit.key), shortValue(edit.after)));
+}
 
 LossSeries seriesShownBy(const QCPGraph* graph) {
   LossSeries series;

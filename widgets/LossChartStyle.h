@@ -12,6 +12,7 @@
 class QCPAxis;
 class QCPScatterStyle;
 class QCPAxisRect;
+class QCPItemPosition;
 class QCPGraph;
 class QCPItemText;
 class QCPLayoutGrid;
@@ -31,6 +32,9 @@ inline QColor validationLossColor() {
 
 // The points a graph holds now, as a series (to fit axis ranges to what is shown).
 LossSeries seriesShownBy(const QCPGraph* graph);
+
+// An item position: x in plot coordinates of `rect`'s bottom axis, y as a fraction of its height.
+void placeOnEpoch(QCPItemPosition* position, QCPAxisRect* rect, double epoch, double heightRatio);
 
 struct LossChartStyle {
   // Pixels per typographic point: dpi / 72 for a PNG, logicalDpiX() / 72 for a widget on screen.
@@ -61,6 +65,10 @@ struct LossChartStyle {
   void styleStepGraph(QCPGraph* graph, const QColor& color) const;
   // The best epoch's mark: a filled five-pointed star (QCustomPlot's ssStar is outline only).
   QCPScatterStyle bestEpochMarker() const;
+  // A hyperparameter edit: its dashed line's pen, and its label "KEY=value" in `rect` (the caller
+  // places and aligns it).
+  QPen editLinePen() const;
+  void styleEditLabel(QCPItemText* label, QCPAxisRect* rect, const EditRecord& edit) const;
   QCPTextElement* makeTitle(QCustomPlot* plot, const QString& text, double points, bool bold) const;
   // A grey "no data yet" in the middle of `rect`, hidden until there is nothing to plot.
   QCPItemText* makeNoDataText(QCustomPlot* plot, QCPAxisRect* rect) const;

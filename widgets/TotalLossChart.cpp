@@ -8,8 +8,6 @@
 namespace longmim::studio {
 namespace {
 
-const QColor kEditColor(0x55, 0x55, 0x55);
-
 // Four significant digits, trailing zeros kept so the summary's numbers line up.
 QString formatLoss(double value) {
   const double magnitude = std::abs(value);
@@ -19,20 +17,6 @@ QString formatLoss(double value) {
     return QString::number(value, 'e', 3);
   const int decimals = std::max(0, 3 - int(std::floor(std::log10(magnitude))));
   return QString::number(value, 'f', decimals);
-}
-
-QString shortValue(const std::string& value) {
-  const QString text = QString::fromStdString(value);
-  return text.size() <= 12 ? text : text.left(11) + QChar(0x2026);
-}
-
-// An item position: x in plot coordinates of `rect`'s bottom axis, y as a fraction of its height.
-void placeOnEpoch(QCPItemPosition* position, QCPAxisRect* rect, double epoch, double heightRatio) {
-  position->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
-  position->setAxisRect(rect);
-  position->setTypeX(QCPItemPosition::ptPlotCoords);
-  position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-  position->setCoords(epoch, heightRatio);
 }
 
 void setRange(QCPAxis* axis, const std::optional<std::pair<double, double>>& range,
@@ -160,7 +144,7 @@ void TotalLossChart::buildGraphs() {
   validationSeparate->setName(QStringLiteral("validation (right axis)"));
 
   QCPGraph* editEntry = plot_->addGraph(epochs, loss);
-  editEntry->setPen(style_.pen(kEditColor, 1.0, Qt::DashLine));
+  editEntry->setPen(style_.editLinePen());
   editEntry->setName(QStringLiteral("hyperparameter edit"));
 }
 
@@ -268,7 +252,7 @@ void TotalLossChart::updateEdits(const TrainingHistory& history) {
     const double x = editPosition(history, edit);
     auto* line = new QCPItemLine(plot_);
     line->setClipAxisRect(lossRect_);
-    line->setPen(style_.pen(kEditColor, 1.0, Qt::DashLine));
+    line->setPen(style_.editLinePen());
     placeOnEpoch(line->start, lossRect_, x, 0.0);
     placeOnEpoch(line->end, lossRect_, x, 1.0);
 
@@ -279,16 +263,9 @@ void TotalLossChart::updateEdits(const TrainingHistory& history) {
     placed.push_back(x);
     const bool nearRightEdge = x > epochs.lower + 0.7 * epochs.size();
     auto* label = new QCPItemText(plot_);
-    label->setClipAxisRect(lossRect_);
-    label->setLayer(QStringLiteral("legend"));
+    style_.styleEditLabel(label, lossRect_, edit);
     placeOnEpoch(label->position, lossRect_, x, 0.015 + 0.065 * double(near));
     label->setPositionAlignment((nearRightEdge ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
-    label->setPadding(QMargins(style_.px(3), style_.px(1), style_.px(3), style_.px(1)));
-    label->setFont(style_.font(7.5));
-    label->setColor(kEditColor);
-    label->setBrush(QColor(255, 255, 255, 200));
-    label->setText(
-        QStringLiteral("%1=%2").arg(QString::fromStdString(edit.key), shortValue(edit.after)));
     editItems_.push_back(line);
     editItems_.push_back(label);
   }
