@@ -27,6 +27,7 @@
 #include <vtkRenderer.h>
 
 #include "ComparisonViewer.h"
+#include "RenderCounter.h"
 #include "StudioPlatform.h"
 #include "TestImages.h"
 #include "ViewerPanel.h"
@@ -40,6 +41,7 @@
 
 using namespace longmim;
 using namespace longmim::studio;
+using longmim::test::RenderCounter;
 using Panel = ComparisonViewer::Panel;
 namespace fs = std::filesystem;
 
@@ -98,25 +100,6 @@ bool near(QRgb pixel, int red, int green, int blue, int tolerance = 3) {
 #define VERIFY_COLOUR(pixel, r, g, b) \
   QVERIFY2(near(pixel, r, g, b),      \
            qPrintable(describe(pixel) + QStringLiteral(", expected ") + describe(qRgb(r, g, b))))
-
-// Counts the renders of a view's scene (VTK's EndEvent of its renderer).
-class RenderCounter {
- public:
-  explicit RenderCounter(VtkView& view) : renderer_(view.renderer()) {
-    callback_->SetClientData(&count_);
-    callback_->SetCallback(
-        [](vtkObject*, unsigned long, void* count, void*) { ++*static_cast<int*>(count); });
-    tag_ = renderer_->AddObserver(vtkCommand::EndEvent, callback_);
-  }
-  ~RenderCounter() { renderer_->RemoveObserver(tag_); }
-  int count() const { return count_; }
-
- private:
-  vtkRenderer* renderer_;
-  vtkNew<vtkCallbackCommand> callback_;
-  unsigned long tag_ = 0;
-  int count_ = 0;
-};
 
 void sendMouse(QWidget* widget, QEvent::Type type, QPoint at, Qt::MouseButton button,
                Qt::MouseButtons buttons) {

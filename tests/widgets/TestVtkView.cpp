@@ -24,10 +24,12 @@
 #include <vtkPointData.h>
 #include <vtkRenderer.h>
 
+#include "RenderCounter.h"
 #include "StudioPlatform.h"
 #include "VtkView.h"
 
 using namespace longmim::studio;
+using longmim::test::RenderCounter;
 
 namespace {
 
@@ -116,26 +118,6 @@ bool hasTextureChild(const QWidget& window) {
   return std::any_of(children.begin(), children.end(),
                      [](const QWidget* w) { return w->inherits("QOpenGLWidget"); });
 }
-
-// Counts the renders of a view's scene (VTK's EndEvent of its renderer).
-class RenderCounter {
- public:
-  explicit RenderCounter(VtkView& view) : renderer_(view.renderer()) {
-    callback_->SetClientData(&count_);
-    callback_->SetCallback(
-        [](vtkObject*, unsigned long, void* count, void*) { ++*static_cast<int*>(count); });
-    tag_ = renderer_->AddObserver(vtkCommand::EndEvent, callback_);
-  }
-  ~RenderCounter() { renderer_->RemoveObserver(tag_); }
-  int count() const { return count_; }
-  void reset() { count_ = 0; }
-
- private:
-  vtkRenderer* renderer_;
-  vtkNew<vtkCallbackCommand> callback_;
-  unsigned long tag_ = 0;
-  int count_ = 0;
-};
 
 }  // namespace
 
