@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "Error.h"
+#include "ErrorOf.h"
 #include "config/ConfigJson.h"
 #include "config/ConfigSchema.h"
 #include "config/ConfigSources.h"
@@ -14,17 +15,9 @@
 #include "io/AtomicFile.h"
 
 using namespace longmim;
+using longmim::test::errorOf;
 
 namespace {
-
-std::string errorOf(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return {};
-}
 
 std::string problemKeys(const TrainingConfig& config) {
   std::string keys;

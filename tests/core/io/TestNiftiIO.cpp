@@ -7,23 +7,16 @@
 #include <fstream>
 
 #include "Error.h"
+#include "ErrorOf.h"
 #include "TestImages.h"
 #include "io/AtomicFile.h"
 #include "io/NiftiIO.h"
 
 using namespace longmim;
+using longmim::test::errorOf;
 using namespace longmim::test;
 
 namespace {
-
-std::string errorOf(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return {};
-}
 
 template <typename T>
 std::vector<T> sequence(size_t n, T start) {

@@ -9,12 +9,14 @@
 #include <torch/torch.h>
 
 #include "Error.h"
+#include "ErrorOf.h"
 #include "TestImages.h"
 #include "config/Presets.h"
 #include "model/ModelFactory.h"
 #include "model/WeightImport.h"
 
 using namespace longmim;
+using longmim::test::errorOf;
 using namespace longmim::model;
 
 namespace {
@@ -48,15 +50,6 @@ bool sameWeights(const torch::nn::Module& a, const torch::nn::Module& b) {
       return false;
   }
   return true;
-}
-
-std::string errorOf(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return {};
 }
 
 }  // namespace

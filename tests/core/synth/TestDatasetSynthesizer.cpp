@@ -10,6 +10,7 @@
 #include <itkNiftiImageIO.h>
 
 #include "Error.h"
+#include "ErrorOf.h"
 #include "TestImages.h"
 #include "data/PairIndex.h"
 #include "io/AtomicFile.h"
@@ -20,6 +21,7 @@
 #include "synth/ThoraxPhantom.h"
 
 using namespace longmim;
+using longmim::test::errorOf;
 using namespace longmim::synth;
 using longmim::test::writeBytes;
 namespace fs = std::filesystem;
@@ -86,15 +88,6 @@ std::string writePhantomCt(const std::string& path, std::uint64_t seed, float hu
   writer->SetInput(image);
   writer->Update();
   return path;
-}
-
-std::string errorOf(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return {};
 }
 
 }  // namespace

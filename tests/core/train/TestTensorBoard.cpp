@@ -13,22 +13,15 @@
 #include <png.h>
 
 #include "Error.h"
+#include "ErrorOf.h"
 #include "train/Crc32c.h"
 #include "train/TensorBoardReader.h"
 #include "train/TensorBoardWriter.h"
 
 using namespace longmim;
+using longmim::test::errorOf;
 
 namespace {
-
-std::string errorOf(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return {};
-}
 
 std::vector<char> readBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
