@@ -22,6 +22,7 @@
 
 #include "CaseCountText.h"
 #include "ComparisonViewer.h"
+#include "ComponentCurvesView.h"
 #include "ConfigForm.h"
 #include "DataCheckDialog.h"
 #include "DatasetPanel.h"
@@ -92,12 +93,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   tabs_->setDocumentMode(true);
   lossPlot_ = new LiveLossPlot(tabs_);
   lossPlot_->setObjectName(QStringLiteral("lossPlot"));
+  components_ = new ComponentCurvesView(tabs_);
+  components_->setObjectName(QStringLiteral("componentCurves"));
+  components_->setSource(&lossPlot_->history());
   viewer_ = new ComparisonViewer(tabs_);
   viewer_->setObjectName(QStringLiteral("comparisonViewer"));
   datasetPanel_ = new DatasetPanel(tabs_);
   // In the order of the workflow: look at the data, train, inspect the predictions.
   tabs_->addTab(datasetPanel_, tr("D&ataset"));
   tabs_->addTab(lossPlot_, tr("&Curves"));
+  tabs_->addTab(components_, tr("Co&mponents"));
   tabs_->addTab(viewer_, tr("&Viewer"));
   setCentralWidget(tabs_);
   connect(datasetPanel_, &DatasetPanel::openRequested, this, &MainWindow::chooseDatasetToOpen);
@@ -513,6 +518,7 @@ void MainWindow::connectSession() {
   connect(session_, &TrainingSession::epochFinished, this,
           [this](const EpochRecord& epoch, int bestEpoch) {
             lossPlot_->appendEpoch(epoch, bestEpoch);
+            components_->sourceChanged();
             figureWriter_->request(session_->runDir());
           });
   connect(session_, &TrainingSession::hyperparameterEdited, this,
@@ -554,6 +560,7 @@ bool MainWindow::startTraining() {
   saveFormConfig();
   lossPlot_->clearComparison();
   lossPlot_->clear();
+  components_->sourceChanged();
   tabs_->setCurrentWidget(lossPlot_);
   return session_->start(config);
 }
@@ -588,6 +595,7 @@ bool MainWindow::resumeTraining(const QString& checkpoint) {
 
 void MainWindow::onRunStarted(const RunInfo& info) {
   lossPlot_->setHistory(info.history);
+  components_->sourceChanged();
   lossPlot_->setCaption(captionFor(session_->config(), info));
   configForm_->setLrMultiplier(info.lrMultiplier);
   runsPanel_->setOutputDir(QFileInfo(QString::fromStdString(info.runDir)).path());
@@ -669,6 +677,7 @@ void MainWindow::openRun(const QString& runDir) {
   } else if (!session_->isActive()) {
     lossPlot_->clearComparison();
     lossPlot_->setHistory(run.history);
+    components_->sourceChanged();
     try {
       lossPlot_->setCaption(runCaption(runDir));
     } catch (const std::exception& e) {
@@ -701,8 +710,10 @@ void MainWindow::compareRuns(const QString& runA, const QString& runB) {
     reportError(tr("Cannot compare runs"), QString::fromStdString(e.what()));
     return;
   }
-  if (!session_->isActive())
+  if (!session_->isActive()) {
     lossPlot_->setHistory(a.history);
+    components_->sourceChanged();
+  }
   lossPlot_->setComparison(b.history, QString::fromStdString(b.name));
   tabs_->setCurrentWidget(lossPlot_);
 }

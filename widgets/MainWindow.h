@@ -21,6 +21,7 @@ class QToolBar;
 namespace longmim::studio {
 
 class ComparisonViewer;
+class ComponentCurvesView;
 class ConfigForm;
 class DatasetPanel;
 class DatasetScanner;
@@ -74,6 +75,7 @@ class MainWindow : public QMainWindow {
   // The parts, for tests and for wiring.
   ConfigForm* configForm() const { return configForm_; }
   LiveLossPlot* lossPlot() const { return lossPlot_; }
+  ComponentCurvesView* componentCurves() const { return components_; }
   ComparisonViewer* viewer() const { return viewer_; }
   RunsPanel* runsPanel() const { return runsPanel_; }
   TrainingSession* session() const { return session_; }
@@ -127,6 +129,7 @@ class MainWindow : public QMainWindow {
   ConfigForm* configForm_ = nullptr;
   QDockWidget* formDock_ = nullptr;
   LiveLossPlot* lossPlot_ = nullptr;
+  ComponentCurvesView* components_ = nullptr;
   ComparisonViewer* viewer_ = nullptr;
   RunsPanel* runsPanel_ = nullptr;
   QDockWidget* runsDock_ = nullptr;

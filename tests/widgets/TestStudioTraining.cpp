@@ -20,10 +20,14 @@
 #include <cmath>
 
 #include "ComparisonViewer.h"
+#include "ComponentCurvesView.h"
+#include "ComponentLossCharts.h"
 #include "ConfigForm.h"
 #include "IsolatedSettings.h"
 #include "LiveLossPlot.h"
+#include "LossSeries.h"
 #include "MainWindow.h"
+#include "QCustomPlotHeader.h"
 #include "RunFigureWriter.h"
 #include "RunsPanel.h"
 #include "StudioPlatform.h"
@@ -144,6 +148,21 @@ class TestStudioTraining : public QObject {
     QVERIFY(totalSteps(window) > 0);
     QTRY_COMPARE(plot->pointCount(LiveLossPlot::Curve::TrainEpochs), 2);
     QTRY_COMPARE(plot->pointCount(LiveLossPlot::Curve::ValidationEpochs), 2);
+
+    // The Components tab: a panel per loss term with both epochs and every logged batch; it was
+    // hidden during the run, so it draws when shown.
+    ComponentCurvesView* components = window.componentCurves();
+    QVERIFY(components->isStale());
+    window.centralTabs()->setCurrentWidget(components);
+    QTRY_VERIFY(!components->isStale());
+    const ComponentLossCharts& charts = components->charts();
+    QCOMPARE(charts.componentNames(), lossComponentNames(window.session()->history()));
+    QVERIFY(charts.panelCount() >= 2);
+    for (int i = 0; i < charts.panelCount(); ++i) {
+      QCOMPARE(charts.trainGraph(i)->data()->size(), 2);
+      QCOMPARE(charts.validationGraph(i)->data()->size(), 2);
+      QCOMPARE(charts.trainStepsGraph(i)->data()->size(), totalSteps(window));
+    }
 
     const QString runDir = window.session()->runDir();
     QCOMPARE(QFileInfo(runDir).path(), output);
@@ -366,6 +385,10 @@ class TestStudioTraining : public QObject {
       QTRY_VERIFY_WITH_TIMEOUT(!window.viewer()->isBusy(), 60000);
       QTest::qWait(200);
       saveScreenshot(&window, QStringLiteral("studio-viewer.png"));
+      window.centralTabs()->setCurrentWidget(window.componentCurves());
+      QTRY_VERIFY(!window.componentCurves()->isStale());
+      QTest::qWait(200);
+      saveScreenshot(&window, QStringLiteral("studio-components.png"));
     }
   }
 };

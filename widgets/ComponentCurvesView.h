@@ -1,0 +1,50 @@
+// The studio's "Components" tab: every loss component of the run side by side, one panel each
+// (train and validation per epoch, logged batches faint), the same charts as
+// detailed_loss_curves.png. It reads the live plot's history and redraws only while visible:
+// a change while hidden is drawn when the tab is shown.
+#pragma once
+
+#include <QWidget>
+
+#include <memory>
+
+namespace longmim {
+struct TrainingHistory;
+}
+
+class QCustomPlot;
+
+namespace longmim::studio {
+
+class ComponentLossCharts;
+
+class ComponentCurvesView : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit ComponentCurvesView(QWidget* parent = nullptr);
+  ~ComponentCurvesView() override;
+
+  // The history to draw; it must outlive this view (the live plot's). Null: nothing.
+  void setSource(const TrainingHistory* history);
+  // The source changed (an epoch ended, a run opened): redraws now if visible, else when shown.
+  void sourceChanged();
+
+  // For tests: the charts and whether a redraw is waiting for the tab to be shown.
+  const ComponentLossCharts& charts() const { return *charts_; }
+  QCustomPlot* plot() const { return plot_; }
+  bool isStale() const { return stale_; }
+
+ protected:
+  void showEvent(QShowEvent* event) override;
+
+ private:
+  void redraw();
+
+  QCustomPlot* plot_;
+  std::unique_ptr<ComponentLossCharts> charts_;
+  const TrainingHistory* history_ = nullptr;
+  bool stale_ = false;
+};
+
+}  // namespace longmim::studio
