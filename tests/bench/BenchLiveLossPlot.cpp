@@ -1,7 +1,7 @@
 // Benchmark: the live loss plot with 10k and 100k logged steps -- one refresh tick (appended steps
 // added to the graphs and the plot redrawn on screen), a whole setHistory (opening a finished run),
-// the appends themselves and the hover read-out. Not a test: run on demand under a display
-// (xvfb-run); numbers go into docs/benchmarks.md.
+// the appends themselves and the hover read-out -- and the Components tab's redraw after an epoch.
+// Not a test: run on demand under a display (xvfb-run); numbers go into docs/benchmarks.md.
 //
 //   xvfb-run -a -s '-screen 0 1600x1000x24' bench_live_loss_plot [--repeats N] [--ticks N]
 #include <QApplication>
@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "ComponentCurvesView.h"
 #include "LiveLossPlot.h"
 
 using namespace longmim;
@@ -163,5 +164,26 @@ int main(int argc, char** argv) {
       size.width(), size.height(), plot.smoothing(), repeats, ticks);
   for (const int steps : {10000, 100000})
     run(plot, steps, repeats, ticks);
+  plot.hide();
+
+  // The Components tab, visible: what one epoch's redraw of every component panel costs.
+  ComponentCurvesView components;
+  components.resize(1400, 800);
+  components.show();
+  QApplication::processEvents();
+  for (const int steps : {10, 10000, 100000}) {
+    const TrainingHistory history = historyOf(steps);
+    components.setSource(&history);
+    std::vector<double> redraw;
+    for (int r = 0; r < repeats; ++r) {
+      const auto start = Clock::now();
+      components.sourceChanged();
+      components.plot()->replot(QCustomPlot::rpImmediateRefresh);
+      redraw.push_back(millisecondsSince(start));
+    }
+    components.setSource(nullptr);
+    std::printf("components tab, %7d steps | redraw after an epoch %7.1f ms (replot %.1f ms)\n",
+                steps, median(redraw), components.plot()->replotTime(false));
+  }
   return 0;
 }
