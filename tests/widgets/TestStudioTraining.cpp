@@ -108,6 +108,10 @@ class TestStudioTraining : public QObject {
     if (folder.isEmpty())
       return;
     QDir().mkpath(folder);
+    // Everything queued (panel renders, queued replots) painted before the screen is read.
+    QCoreApplication::processEvents();
+    widget->repaint();
+    QCoreApplication::processEvents();
     // The screen's pixels, so the VTK panels (OpenGL) are in the picture as a user sees them.
     const QPoint origin = widget->mapToGlobal(QPoint(0, 0));
     const QPixmap shot =
@@ -381,13 +385,10 @@ class TestStudioTraining : public QObject {
       // The trained model's prediction for a validation case, next to the truth.
       window.centralTabs()->setCurrentWidget(window.viewer());
       window.viewer()->showCase(mostChangedCase(window, data));
-      QTest::qWait(200);
       QTRY_VERIFY_WITH_TIMEOUT(!window.viewer()->isBusy(), 60000);
-      QTest::qWait(200);
       saveScreenshot(&window, QStringLiteral("studio-viewer.png"));
       window.centralTabs()->setCurrentWidget(window.componentCurves());
       QTRY_VERIFY(!window.componentCurves()->isStale());
-      QTest::qWait(200);
       saveScreenshot(&window, QStringLiteral("studio-components.png"));
     }
   }
