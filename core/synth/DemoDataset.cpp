@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "io/DataHome.h"
+
 namespace fs = std::filesystem;
 
 namespace longmim::synth {
@@ -29,15 +31,7 @@ bool pairComplete(const fs::path& folder) {
 std::string defaultDemoDatasetDir() {
   if (const char* dir = std::getenv("LONGMIM_DEMO_DIR"); dir && *dir)
     return dir;
-  fs::path base;
-  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) {
-    base = xdg;
-  } else if (const char* home = std::getenv("HOME"); home && *home) {
-    base = fs::path(home) / ".local" / "share";
-  } else {
-    base = fs::temp_directory_path();
-  }
-  return (base / "longitudinal-mim-studio" / kDemoFolder).string();
+  return (fs::path(studioDataHome()) / kDemoFolder).string();
 }
 
 SynthJob demoDatasetJob(const std::string& dir) {

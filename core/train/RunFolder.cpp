@@ -10,6 +10,7 @@
 
 #include "Error.h"
 #include "io/AtomicFile.h"
+#include "io/DataHome.h"
 
 namespace fs = std::filesystem;
 
@@ -73,15 +74,7 @@ const char* RunFolder::metricsHeader() {
 }
 
 std::string RunFolder::defaultOutputDir() {
-  fs::path base;
-  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) {
-    base = xdg;
-  } else if (const char* home = std::getenv("HOME"); home && *home) {
-    base = fs::path(home) / ".local" / "share";
-  } else {
-    base = fs::temp_directory_path();
-  }
-  return (base / "longitudinal-mim-studio" / "runs").string();
+  return (fs::path(studioDataHome()) / "runs").string();
 }
 
 std::string RunFolder::runName(const TrainingConfig& config) {
