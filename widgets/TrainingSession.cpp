@@ -184,7 +184,12 @@ bool TrainingSession::start(const longmim::TrainingConfig& config,
     trainer->run();  // reports its end, failures included, through runFinished
   });
   thread_->setObjectName(QStringLiteral("trainer"));
-  connect(thread_, &QThread::finished, this, [this] {
+  // The thread's finished() is queued to this object and can arrive after the next start() has
+  // deleted the thread; only the run that is still the current one may be ended by it.
+  const quint64 run = ++runGeneration_;
+  connect(thread_, &QThread::finished, this, [this, run] {
+    if (run != runGeneration_)
+      return;
     flush();
     // A trainer that threw past run() (it should not) still ends the session cleanly.
     if (active_) {

@@ -106,6 +106,7 @@ class TrainingSession : public QObject {
   QString lastCheckpoint_;
   QElapsedTimer sessionClock_;
   double lastEpochSeconds_ = 0.0;
+  quint64 runGeneration_ = 0;  // which start() the thread of this run belongs to
 };
 
 }  // namespace longmim::studio

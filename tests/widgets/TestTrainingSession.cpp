@@ -147,14 +147,52 @@ class TestTrainingSession : public QObject {
     const int64_t lastBatch = session.history().steps.back().globalBatch;
     TrainingConfig again = tiny(dir_.filePath(QStringLiteral("runs3")), 50);
     QSignalSpy started(&session, &TrainingSession::runStarted);
+    // Read at the moment the run starts: later steps may arrive in the same delivery.
+    size_t stepsAtStart = 0;
+    connect(&session, &TrainingSession::runStarted, this,
+            [&] { stepsAtStart = session.history().steps.size(); });
     QVERIFY(session.start(again, checkpoint));
     QVERIFY(started.wait(60000));
     QVERIFY(session.runInfo().resumed);
-    QCOMPARE(session.history().steps.size(), before);
+    QCOMPARE(stepsAtStart, before);
     QVERIFY(steps.wait(60000));
     QVERIFY(session.history().steps.back().globalBatch > lastBatch);
     session.abort();
     QVERIFY(finished.wait(60000));
+    QCOMPARE(session.result()->outcome, RunOutcome::Aborted);
+  }
+
+  // The end of one run's thread is delivered to the GUI thread later than finished(); a run
+  // started in between must not be taken for ended by it (commands to it were then ignored).
+  void theNextRunOutlivesTheEndOfThePreviousThread() {
+    TrainingSession session;
+    session.setFlushInterval(20);
+    QSignalSpy steps(&session, &TrainingSession::stepsLogged);
+    QSignalSpy finished(&session, &TrainingSession::finished);
+    QVERIFY(session.start(tiny(dir_.filePath(QStringLiteral("runs8")), 1)));
+    QVERIFY(finished.wait(120000));
+    QCOMPARE(session.result()->outcome, RunOutcome::Completed);
+    // The thread ends without the event loop running: its finished() is still queued.
+    QVERIFY(session.waitForFinished(60000));
+    QVERIFY(session.start(tiny(dir_.filePath(QStringLiteral("runs8b")), 50)));
+    QCoreApplication::processEvents();
+    QVERIFY(session.isActive());
+    QCOMPARE(finished.count(), 1);
+    QVERIFY(steps.wait(60000));
+    session.abort();
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(finished.count(), 2);
+    QCOMPARE(session.result()->outcome, RunOutcome::Aborted);
+  }
+
+  // Commands given before the trainer has done anything are kept until it can act on them.
+  void stopRightAfterStartIsNotLost() {
+    TrainingSession session;
+    QSignalSpy finished(&session, &TrainingSession::finished);
+    QVERIFY(session.start(tiny(dir_.filePath(QStringLiteral("runs9")), 50)));
+    session.pause();
+    session.abort();
+    QVERIFY(finished.wait(120000));
     QCOMPARE(session.result()->outcome, RunOutcome::Aborted);
   }
 
