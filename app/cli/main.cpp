@@ -13,6 +13,7 @@
 #include "CliCommon.h"
 #include "ConfigCommand.h"
 #include "DataCommand.h"
+#include "EvaluateCommand.h"
 #include "ModelCommand.h"
 #include "PlotCommand.h"
 #include "PredictCommand.h"
@@ -33,7 +34,8 @@ Commands:
   data check DIR [--json] [--headers-only] [--threads N]
                      Validate a dataset folder: per case, missing / unreadable / non-2-D files,
                      NaN or Inf pixels, constant images, differing sizes.
-  synth -n N -o DIR [--seed S] [--size 512] [--ct FILE_OR_DIR ...] [--lung-seg FILE_OR_DIR]
+  synth -n N -o DIR [--profile reference|demo] [--seed S] [--size 512] [--ct FILE_OR_DIR ...]
+        [--lung-seg FILE_OR_DIR] [--min-change FRACTION]
         [--entities CO=0.15,PL=0.15,PN=0.15,CA=0.15,FL=0.15,EX=0.5] [--decay D]
         [--rotation MAX_AXIS,MAX_SUM] [--pairs-per-case K] [--threads T]
                      Generate synthetic longitudinal pairs from a procedural thorax phantom or
@@ -47,6 +49,9 @@ Commands:
   predict --checkpoint CKPT PRIOR CURRENT -o OUT.nii.gz [--png OUT.png] [--ground-truth GT]
   predict --checkpoint CKPT --data DIR -o OUTDIR
                      Predicted difference maps, with L1 / L2 / SSIM where ground truth exists.
+  evaluate --checkpoint CKPT --data DIR [--split val|train|all] [--json FILE] [--save]
+                     L1, L2, SSIM, masked L1, Pearson r and change-detection ROC AUC of the
+                     model next to the zeros and normalised-subtraction baselines.
   plot RUN_DIR [--log-y]
                      Draw a run's loss_curves.png and detailed_loss_curves.png again.
 
@@ -123,6 +128,8 @@ int main(int argc, char** argv) {
       return predict(rest(1));
     if (command == "plot")
       return plot(rest(1));
+    if (command == "evaluate")
+      return evaluate(rest(1));
     if (command == "config" || command == "data" || command == "model") {
       throw UsageError(sub.isEmpty() ? toStd(command) + " needs a subcommand; see 'longmim --help'"
                                      : "unknown subcommand '" + toStd(command + " " + sub) +
