@@ -62,22 +62,23 @@ class CsvRows {
            std::to_string(s.globalBatch) + "," + std::to_string(s.optimizerStep) + ",train," +
            number(s.total) + cells(fixed_, s.components) + "," + number(s.learningRate) + "," +
            number(s.beta1) + "," + number(s.samplesPerSecond) + "," + number(s.wallSeconds) +
-           cells(extra_, s.components) + "\n";
+           RunFolder::validationMetricCells(nullptr) + cells(extra_, s.components) + "\n";
   }
 
   std::string epoch(const EpochRecord& e) const {
-    std::string rows = epochRow(e, "train", e.trainTotal, e.trainComponents);
+    std::string rows = epochRow(e, "train", e.trainTotal, e.trainComponents, nullptr);
     if (e.valTotal)
-      rows += epochRow(e, "val", *e.valTotal, e.valComponents);
+      rows += epochRow(e, "val", *e.valTotal, e.valComponents, &e);
     return rows;
   }
 
  private:
   std::string epochRow(const EpochRecord& e, const char* split, double total,
-                       const ComponentValues& components) const {
+                       const ComponentValues& components, const EpochRecord* val) const {
     return "epoch," + std::to_string(e.epoch) + ",,,," + split + "," + number(total) +
            cells(fixed_, components) + "," + number(e.learningRate) + "," + number(e.beta1) + "," +
-           number(e.samplesPerSecond) + "," + number(e.seconds) + cells(extra_, components) + "\n";
+           number(e.samplesPerSecond) + "," + number(e.seconds) +
+           RunFolder::validationMetricCells(val) + cells(extra_, components) + "\n";
   }
 
   static std::string cells(const std::vector<std::string>& columns, const ComponentValues& values) {

@@ -109,8 +109,13 @@ class ConsoleObserver : public TrainerObserver {
     std::cout << "Epoch " << e.epoch << " Complete: Train Loss: " << fixed(e.trainTotal);
     if (e.valTotal)
       std::cout << " | Val Loss: " << fixed(*e.valTotal);
-    std::cout << (e.best ? " (best)" : "") << " | " << fixed(e.seconds, 1) << " s, "
-              << fixed(e.samplesPerSecond, 1) << " samples/s\n";
+    std::cout << (e.best ? " (best)" : "");
+    if (e.valMetrics) {
+      std::cout << " | val L1 " << fixed(e.valMetrics->l1RatioToZeros(), 2) << "x zeros, r "
+                << fixed(e.valMetrics->pearson, 2) << ", AUC " << fixed(e.valMetrics->auc, 2);
+    }
+    std::cout << " | " << fixed(e.seconds, 1) << " s, " << fixed(e.samplesPerSecond, 1)
+              << " samples/s\n";
     for (const auto& [file, kind] : pendingCheckpoints_)
       std::cout << "Saved checkpoint: " << file << "\n";
     pendingCheckpoints_.clear();

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -40,17 +41,20 @@ std::string stepRow(const StepRecord& s) {
   return "step," + std::to_string(s.epoch) + "," + std::to_string(s.batch) + "," +
          std::to_string(s.globalBatch) + "," + std::to_string(s.optimizerStep) + ",train," +
          number(s.total) + componentCells(s.components) + "," + number(s.learningRate) + "," +
-         number(s.beta1) + "," + number(s.samplesPerSecond) + "," + number(s.wallSeconds) + "\n";
+         number(s.beta1) + "," + number(s.samplesPerSecond) + "," + number(s.wallSeconds) +
+         RunFolder::validationMetricCells(nullptr) + "\n";
 }
 
 std::string epochRows(const EpochRecord& e) {
   const std::string prefix = "epoch," + std::to_string(e.epoch) + ",,,,";
   const std::string tail = "," + number(e.learningRate) + "," + number(e.beta1) + "," +
-                           number(e.samplesPerSecond) + "," + number(e.seconds) + "\n";
-  std::string rows =
-      prefix + "train," + number(e.trainTotal) + componentCells(e.trainComponents) + tail;
-  if (e.valTotal)
-    rows += prefix + "val," + number(*e.valTotal) + componentCells(e.valComponents) + tail;
+                           number(e.samplesPerSecond) + "," + number(e.seconds);
+  std::string rows = prefix + "train," + number(e.trainTotal) + componentCells(e.trainComponents) +
+                     tail + RunFolder::validationMetricCells(nullptr) + "\n";
+  if (e.valTotal) {
+    rows += prefix + "val," + number(*e.valTotal) + componentCells(e.valComponents) + tail +
+            RunFolder::validationMetricCells(&e) + "\n";
+  }
   return rows;
 }
 
@@ -70,7 +74,16 @@ void append(const std::string& dir, const std::string& text) {
 const char* RunFolder::metricsHeader() {
   return "kind,epoch,batch,global_batch,optimizer_step,split,total,L1,L1_masked,L2,SSIM,perceptual,"
          "style,Fourier,"
-         "GAN,learning_rate,beta1,samples_per_second,seconds\n";
+         "GAN,learning_rate,beta1,samples_per_second,seconds,val_l1_vs_zeros,val_pearson_r,"
+         "val_auc\n";
+}
+
+std::string RunFolder::validationMetricCells(const EpochRecord* epoch) {
+  if (!epoch || !epoch->valMetrics)
+    return ",,,";
+  const ValidationMetrics& m = *epoch->valMetrics;
+  auto cell = [](double v) { return "," + (std::isfinite(v) ? number(v) : std::string()); };
+  return cell(m.l1RatioToZeros()) + cell(m.pearson) + cell(m.auc);
 }
 
 std::string RunFolder::defaultOutputDir() {

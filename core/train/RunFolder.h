@@ -33,6 +33,9 @@ class RunFolder {
   static void appendMetrics(const std::string& dir, const EpochRecord& epoch);
 
   static const char* metricsHeader();
+  // The validation-metric cells that end a metrics.csv row (",ratio,r,auc"; empty cells for a
+  // step, a train row or an epoch without metrics: pass nullptr).
+  static std::string validationMetricCells(const EpochRecord* valEpoch);
 };
 
 }  // namespace longmim

@@ -21,6 +21,7 @@
 #include "config/ConfigValidation.h"
 #include "data/PairLoader.h"
 #include "data/TrainingData.h"
+#include "eval/EvaluationReport.h"
 #include "loss/LossComposer.h"
 #include "model/ModelFactory.h"
 #include "model/WeightImport.h"
@@ -814,7 +815,8 @@ struct Trainer::Impl {
       observer->validationStarted(epoch, static_cast<int>(valLoader->batchesPerEpoch()));
     valLoader->startEpoch(0);
     Averager averager;
-    bool first = true;
+    eval::EvaluationReport report;
+    size_t sampleChange = 0;
     while (std::optional<PairBatch> batch = valLoader->next()) {
       const torch::Tensor baseline = batch->prior.to(device);
       const torch::Tensor followup = batch->current.to(device);
@@ -822,21 +824,50 @@ struct Trainer::Impl {
       const torch::Tensor prediction = predict(baseline, followup);
       const loss::LossResult result = composer->compute(prediction, target, epoch);
       averager.add(result, static_cast<double>(baseline.size(0)));
-      if (first) {
-        sample.epoch = epoch;
-        sample.caseName = data.valCases.at(batch->indices.at(0)).name;
-        sample.rows = static_cast<int>(baseline.size(2));
-        sample.cols = static_cast<int>(baseline.size(3));
-        sample.baseline = toVector(baseline[0][0]);
-        sample.followup = toVector(followup[0][0]);
-        sample.predicted = toVector(prediction[0][0]);
-        sample.groundTruth = toVector(target[0][0]);
-        first = false;
+      const int rows = static_cast<int>(baseline.size(2));
+      const int cols = static_cast<int>(baseline.size(3));
+      for (int64_t i = 0; i < baseline.size(0); ++i) {
+        const std::string& name = data.valCases.at(batch->indices.at(i)).name;
+        std::vector<float> p = toVector(prediction[i][0]);
+        std::vector<float> t = toVector(target[i][0]);
+        std::vector<float> b = toVector(baseline[i][0]);
+        std::vector<float> f = toVector(followup[i][0]);
+        report.addPair(name, p, t, b, f, rows, cols, config.changeThreshold);
+        // The live sample is the pair with the largest changed area (the first on a tie), so
+        // the viewer shows change rather than a blank map.
+        const size_t changed = report.pairs().back().changedPixels;
+        if (sample.predicted.empty() || changed > sampleChange) {
+          sampleChange = changed;
+          sample.epoch = epoch;
+          sample.caseName = name;
+          sample.rows = rows;
+          sample.cols = cols;
+          sample.baseline = std::move(b);
+          sample.followup = std::move(f);
+          sample.predicted = std::move(p);
+          sample.groundTruth = std::move(t);
+        }
       }
     }
     record.valTotal = averager.mean();
     record.valComponents = averager.means();
+    record.valMetrics = validationMetricsOf(report);
     return std::isfinite(*record.valTotal);
+  }
+
+  static ValidationMetrics validationMetricsOf(const eval::EvaluationReport& report) {
+    const eval::MetricSummary model = report.summary(eval::Method::Model);
+    ValidationMetrics m;
+    m.l1 = model.l1;
+    m.l1Zeros = report.summary(eval::Method::Zeros).l1;
+    m.l1Subtraction = report.summary(eval::Method::Subtraction).l1;
+    m.ssim = model.ssim;
+    m.maskedL1 = model.maskedL1;
+    m.pearson = model.pearson;
+    m.auc = model.auc;
+    m.pairs = static_cast<int>(report.pairs().size());
+    m.changedPairs = static_cast<int>(report.changedPairs());
+    return m;
   }
 
   void writeEpochOutputs(const EpochRecord& record, const SamplePrediction& sample) {
@@ -850,6 +881,15 @@ struct Trainer::Impl {
         tensorboard->addScalar("epoch/val_total", *record.valTotal, record.epoch, wall);
         for (const auto& [name, v] : record.valComponents)
           tensorboard->addScalar("epoch/val_" + name, v, record.epoch, wall);
+      }
+      if (record.valMetrics) {
+        const ValidationMetrics& m = *record.valMetrics;
+        tensorboard->addScalar("val_metrics/l1_ratio_to_zeros", m.l1RatioToZeros(), record.epoch,
+                               wall);
+        tensorboard->addScalar("val_metrics/pearson_r", m.pearson, record.epoch, wall);
+        tensorboard->addScalar("val_metrics/auc", m.auc, record.epoch, wall);
+        tensorboard->addScalar("val_metrics/ssim", m.ssim, record.epoch, wall);
+        tensorboard->addScalar("val_metrics/l1", m.l1, record.epoch, wall);
       }
       tensorboard->addScalar("epoch/learning_rate", record.learningRate, record.epoch, wall);
       tensorboard->addScalar("epoch/beta1", record.beta1, record.epoch, wall);

@@ -47,6 +47,19 @@ nlohmann::ordered_json TrainingHistory::toJson() const {
     j["val_loss"] =
         e.valTotal ? nlohmann::ordered_json(*e.valTotal) : nlohmann::ordered_json(nullptr);
     j["val_components"] = componentsJson(e.valComponents);
+    if (e.valMetrics) {
+      const ValidationMetrics& m = *e.valMetrics;
+      j["val_metrics"] = {{"l1", finiteOrNull(m.l1)},
+                          {"l1_zeros", finiteOrNull(m.l1Zeros)},
+                          {"l1_subtraction", finiteOrNull(m.l1Subtraction)},
+                          {"l1_ratio_to_zeros", finiteOrNull(m.l1RatioToZeros())},
+                          {"ssim", finiteOrNull(m.ssim)},
+                          {"masked_l1", finiteOrNull(m.maskedL1)},
+                          {"pearson_r", finiteOrNull(m.pearson)},
+                          {"auc", finiteOrNull(m.auc)},
+                          {"pairs", m.pairs},
+                          {"changed_pairs", m.changedPairs}};
+    }
     j["learning_rate"] = e.learningRate;
     j["beta1"] = e.beta1;
     j["seconds"] = e.seconds;
@@ -94,6 +107,23 @@ TrainingHistory TrainingHistory::fromJson(const nlohmann::json& json) {
     if (!j.at("val_loss").is_null())
       e.valTotal = j.at("val_loss").get<double>();
     e.valComponents = componentsFrom(j.at("val_components"));
+    if (j.contains("val_metrics") && j.at("val_metrics").is_object()) {
+      const auto& v = j.at("val_metrics");
+      auto number = [&](const char* key) {
+        return v.contains(key) && v.at(key).is_number() ? v.at(key).get<double>() : std::nan("");
+      };
+      ValidationMetrics m;
+      m.l1 = number("l1");
+      m.l1Zeros = number("l1_zeros");
+      m.l1Subtraction = number("l1_subtraction");
+      m.ssim = number("ssim");
+      m.maskedL1 = number("masked_l1");
+      m.pearson = number("pearson_r");
+      m.auc = number("auc");
+      m.pairs = v.value("pairs", 0);
+      m.changedPairs = v.value("changed_pairs", 0);
+      e.valMetrics = m;
+    }
     e.learningRate = j.at("learning_rate").get<double>();
     e.beta1 = j.at("beta1").get<double>();
     e.seconds = j.at("seconds").get<double>();

@@ -33,13 +33,29 @@ struct StepRecord {
   double wallSeconds = 0.0;  // since the run (or this session of it) began
 };
 
+// How the validation pairs' predictions compare with the truth and with predicting all zeros
+// (the means of core/eval's per-pair metrics: r and AUC over the pairs that change).
+struct ValidationMetrics {
+  double l1 = 0.0;
+  double l1Zeros = 0.0;        // mean L1 of the all-zeros map
+  double l1Subtraction = 0.0;  // mean L1 of the normalised subtraction
+  double ssim = 0.0;
+  double maskedL1 = 0.0;
+  double pearson = 0.0;
+  double auc = 0.0;
+  int pairs = 0;
+  int changedPairs = 0;
+  double l1RatioToZeros() const { return l1Zeros > 0.0 ? l1 / l1Zeros : 0.0; }
+};
+
 struct EpochRecord {
   int epoch = 0;
   double trainTotal = 0.0;
   ComponentValues trainComponents;
   std::optional<double> valTotal;  // absent when there is no validation set
   ComponentValues valComponents;
-  double learningRate = 0.0;  // at the end of the epoch
+  std::optional<ValidationMetrics> valMetrics;  // absent without validation (or in old runs)
+  double learningRate = 0.0;                    // at the end of the epoch
   double beta1 = 0.0;
   double seconds = 0.0;
   double samplesPerSecond = 0.0;

@@ -635,9 +635,10 @@ class TestLiveLossPlot : public QObject {
     QCOMPARE(rows[0] + '\n', QString::fromLatin1(RunFolder::metricsHeader()));
     // The first logged batch: epoch 1, batch 2, total 0.5 * 1.2 + 0.03 = 0.63; SSIM is half.
     QCOMPARE(rows[1], QStringLiteral("step,1,2,2,2,train,0.63,0.252,,0.063,0.315,,,,,"
-                                     "0.00012,0.9,12.5,0.5"));
-    QCOMPARE(rows[6], QStringLiteral("epoch,1,,,,train,0.5,0.2,,0.05,0.25,,,,,0.0002,0.9,16,2.5"));
-    QCOMPARE(rows[7], QStringLiteral("epoch,1,,,,val,0.4,0.16,,0.04,0.2,,,,,0.0002,0.9,16,2.5"));
+                                     "0.00012,0.9,12.5,0.5,,,"));
+    QCOMPARE(rows[6],
+             QStringLiteral("epoch,1,,,,train,0.5,0.2,,0.05,0.25,,,,,0.0002,0.9,16,2.5,,,"));
+    QCOMPARE(rows[7], QStringLiteral("epoch,1,,,,val,0.4,0.16,,0.04,0.2,,,,,0.0002,0.9,16,2.5,,,"));
 
     // The same bytes as the trainer's metrics.csv.
     RunFolder::rewriteMetrics(dir.path().toStdString(), history);
@@ -648,9 +649,9 @@ class TestLiveLossPlot : public QObject {
     for (StepRecord& s : extra.steps)
       s.components.emplace_back("Dice", 0.125);
     const QStringList extraRows = QString::fromStdString(lossCsvText(extra)).split('\n');
-    QVERIFY(extraRows[0].endsWith(QStringLiteral(",seconds,Dice")));
-    QVERIFY(extraRows[1].endsWith(QStringLiteral(",0.5,0.125")));
-    QVERIFY(extraRows[6].endsWith(QStringLiteral(",2.5,")));  // an epoch without it
+    QVERIFY(extraRows[0].endsWith(QStringLiteral(",val_auc,Dice")));
+    QVERIFY(extraRows[1].endsWith(QStringLiteral(",0.5,,,,0.125")));
+    QVERIFY(extraRows[6].endsWith(QStringLiteral(",2.5,,,,")));  // an epoch without it
 
     // A failed write names the file and keeps the one there.
     const QByteArray before = readAll(path);
