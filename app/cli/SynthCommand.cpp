@@ -57,8 +57,19 @@ int synth(const QStringList& arguments) {
       "pairs-per-case", "Pairs per case folder (default: 1 for the phantom, N / CTs with CTs).",
       "K");
   const QCommandLineOption threads("threads", "Worker threads (default: every core).", "T");
-  parser.addOptions(
-      {count, output, seed, size, ct, lungSeg, entities, decay, rotation, perCase, threads});
+  const QCommandLineOption profile(
+      "profile",
+      "Generator settings to start from: reference (the reference's probabilities and "
+      "rotations, default) or demo (most pairs change, large findings, rotations of at most "
+      "2 degrees: learnable by a small model on a CPU). The options below override it.",
+      "NAME", "reference");
+  const QCommandLineOption minChange(
+      "min-change",
+      "Draw a pair again (up to 8 times) while less than this fraction of its pixels change "
+      "(default: 0, or 0.01 with --profile demo).",
+      "FRACTION");
+  parser.addOptions({count, output, seed, size, profile, ct, lungSeg, entities, decay, rotation,
+                     minChange, perCase, threads});
   if (!parseArguments(
           parser, arguments, "synth",
           "Generate synthetic longitudinal chest X-ray pairs: DIR/case_XXX/pair_YYY/{prior,current,"
@@ -76,6 +87,7 @@ int synth(const QStringList& arguments) {
     throw UsageError("synth needs -o DIR, the output folder");
 
   synth::SynthJob job;
+  job.options = synth::synthProfile(toStd(parser.value(profile)));
   job.count = positiveInt(parser.value(count), "-n");
   job.outputDir = toStd(parser.value(output));
   if (parser.isSet(seed)) {
@@ -101,6 +113,13 @@ int synth(const QStringList& arguments) {
   }
   if (parser.isSet(rotation))
     synth::parseRotationLimits(toStd(parser.value(rotation)), job.options);
+  if (parser.isSet(minChange)) {
+    bool ok = false;
+    job.options.minChangedFraction = parser.value(minChange).toDouble(&ok);
+    if (!ok || job.options.minChangedFraction < 0.0 || job.options.minChangedFraction > 1.0)
+      throw UsageError("--min-change expects a fraction between 0 and 1 (got '" +
+                       toStd(parser.value(minChange)) + "')");
+  }
   if (parser.isSet(perCase))
     job.pairsPerCase = positiveInt(parser.value(perCase), "--pairs-per-case");
   if (parser.isSet(threads))

@@ -186,8 +186,14 @@ DatasetSynthesizer::DatasetSynthesizer(SynthJob job) : job_(std::move(job)) {
     // Everything but the count, which may grow between runs, must match.
     nlohmann::json saved = nlohmann::json::parse(readWholeFile(settings.string()), nullptr, false);
     nlohmann::json wanted = settingsJson();
-    if (saved.is_object())
+    if (saved.is_object()) {
       saved.erase("count");
+      // Folders from before profiles existed were made with the reference's settings.
+      if (!saved.contains("profile")) {
+        saved["profile"] = "reference";
+        saved["min_changed_fraction"] = 0.0;
+      }
+    }
     wanted.erase("count");
     if (saved != wanted) {
       throw ConfigError("-o", job_.outputDir + " holds pairs generated with other settings (see " +
@@ -217,6 +223,7 @@ nlohmann::ordered_json DatasetSynthesizer::settingsJson() const {
   nlohmann::ordered_json s;
   s["generator"] = "longmim synth";
   s["layout_version"] = kLayoutVersion;
+  s["profile"] = job_.options.profile;
   s["count"] = job_.count;
   s["seed"] = job_.seed;
   s["size"] = job_.options.size;
@@ -226,6 +233,7 @@ nlohmann::ordered_json DatasetSynthesizer::settingsJson() const {
   s["rotation_degrees"] = {{"max_axis", job_.options.maxAxisDegrees},
                            {"max_sum", job_.options.maxSumDegrees}};
   s["frame_margin_mm"] = job_.options.frameMarginMm;
+  s["min_changed_fraction"] = job_.options.minChangedFraction;
   if (ctFiles_.empty()) {
     s["source"] = "phantom";
   } else {

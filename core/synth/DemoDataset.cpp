@@ -10,12 +10,13 @@ namespace fs = std::filesystem;
 namespace longmim::synth {
 namespace {
 
-constexpr int kDemoPairs = 48;
+// 20% of them (the cpu-demo preset's VAL_FRACTION) are the 48 validation pairs.
+constexpr int kDemoPairs = 240;
 constexpr int kDemoSize = 128;  // the cpu-demo preset's IMG_SIZE
 constexpr std::uint64_t kDemoSeed = 2026;
 // Part of the folder name: a version whose demo settings change gets a fresh folder instead of
 // refusing the old one (which holds pairs made with other settings).
-constexpr const char* kDemoFolder = "demo-v1";
+constexpr const char* kDemoFolder = "demo-v2";  // v2: the "demo" generator profile
 
 bool pairComplete(const fs::path& folder) {
   std::error_code ec;
@@ -42,6 +43,7 @@ SynthJob demoDatasetJob(const std::string& dir) {
     job.count = std::atoi(pairs);
   }
   job.seed = kDemoSeed;
+  job.options = synthProfile("demo");
   job.options.size = kDemoSize;
   return job;
 }

@@ -28,14 +28,25 @@ struct EntityProbabilities {
 };
 
 struct SynthOptions {
-  int size = 512;  // output films are size x size
+  std::string profile = "reference";  // the named set these options came from (synthProfile)
+  int size = 512;                     // output films are size x size
   EntityProbabilities probabilities;
   double decay = 1.0;              // each added finding multiplies the next one's probability
   double maxAxisDegrees = 17.5;    // per-axis rotation limit
   double maxSumDegrees = 37.5;     // limit of the sum of |angles|
   double rotationExponent = 1.75;  // angle = U^exponent x limit: small angles are more likely
   double frameMarginMm = 15.0;     // film margin around the lungs
+  // A pair whose ground truth changes on a smaller fraction of its pixels (|diff| > 0.015) is
+  // drawn again from a derived seed, up to 8 times; 0 (the reference) keeps every draw.
+  double minChangedFraction = 0.0;
 };
+
+// Named generator settings: "reference" (the reference's probabilities and rotations) and
+// "demo" (a set a small model learns on a CPU within minutes: most pairs change, findings large
+// enough to see at 128 px, a misregistration of a few degrees). Throws ConfigError for another
+// name.
+SynthOptions synthProfile(const std::string& name);
+std::vector<std::string> synthProfileNames();
 
 struct PlannedEntity {
   EntityKind kind;
@@ -75,6 +86,9 @@ class PairGenerator {
   const SynthOptions& options() const { return options_; }
 
  private:
+  GeneratedPair generateOnce(const ThoraxVolume& base, std::uint64_t seed,
+                             const std::optional<std::vector<PlannedEntity>>& plan) const;
+
   SynthOptions options_;
 };
 

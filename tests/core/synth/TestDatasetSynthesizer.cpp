@@ -403,8 +403,9 @@ class TestDatasetSynthesizer : public QObject {
     qunsetenv("LONGMIM_DEMO_DIR");
     qunsetenv("LONGMIM_DEMO_PAIRS");
     qputenv("XDG_DATA_HOME", "/somewhere");
-    QCOMPARE(defaultDemoDatasetDir(), std::string("/somewhere/longitudinal-mim-studio/demo-v1"));
-    QCOMPARE(demoDatasetJob("x").count, 48);
+    QCOMPARE(defaultDemoDatasetDir(), std::string("/somewhere/longitudinal-mim-studio/demo-v2"));
+    QCOMPARE(demoDatasetJob("x").count, 240);
+    QCOMPARE(demoDatasetJob("x").options.profile, std::string("demo"));
   }
 };
 
