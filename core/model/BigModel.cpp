@@ -284,7 +284,16 @@ void BigModelImpl::initialiseWeights() {
     }
   }
   nn::init::normal_(encoder->position_embedding, 0.0, 0.02);
-  nn::init::xavier_uniform_(head->weight, 5.0 / 3.0);
+  // Each 2x2 transposed convolution starts as a 1x1 convolution followed by nearest-neighbour
+  // upsampling (the four taps equal, "ICNR"): no checkerboard at the start, which the model
+  // otherwise spends its first epochs unlearning (docs/learning.md).
+  for (UpStage& stage : upStages) {
+    torch::Tensor& w = stage->up->weight;  // [in, out, 2, 2]
+    w.copy_(w.narrow(2, 0, 1).narrow(3, 0, 1).expand_as(w).clone());
+  }
+  // A zero head: the first prediction is the all-zeros baseline, not tanh of random features
+  // (5.7x the zeros error after the first demo epoch with the reference's Xavier head).
+  nn::init::zeros_(head->weight);
 }
 
 std::vector<std::pair<std::string, std::string>> BigModelImpl::parts() const {
