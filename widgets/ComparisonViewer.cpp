@@ -33,6 +33,20 @@
 namespace longmim::studio {
 namespace {
 
+// One line under the panels: the error, the agreement and the change detection of the shown
+// prediction, with the error of predicting all zeros for scale.
+QString pairMetricsText(const longmim::PairMetrics& m) {
+  auto n = [](double v, int digits) {
+    return std::isfinite(v) ? QString::number(v, 'f', digits) : QStringLiteral("-");
+  };
+  QString text = QStringLiteral("Prediction vs ground truth: L1 %1").arg(m.l1, 0, 'g', 4);
+  if (m.l1Zeros > 0.0)
+    text += QStringLiteral(" (%1x zeros)").arg(n(m.l1 / m.l1Zeros, 2));
+  return text + QStringLiteral(" · L2 %1 · SSIM %2 · r %3 · AUC %4")
+                    .arg(m.l2, 0, 'g', 4)
+                    .arg(n(m.ssim, 3), n(m.pearson, 3), n(m.auc, 3));
+}
+
 // Far enough that every prop (at |z| < 1) lies well inside the clipping range.
 constexpr double kCameraDistance = 1000.0;
 // A little room around the image when it is fitted into the panels.
@@ -435,8 +449,12 @@ void ComparisonViewer::showSample(const longmim::SamplePrediction& sample) {
   shown_.baseline = sampleImage(sample.rows, sample.cols, sample.baseline);
   shown_.followup = sampleImage(sample.rows, sample.cols, sample.followup);
   shown_.predicted = sampleImage(sample.rows, sample.cols, sample.predicted);
-  if (!sample.groundTruth.empty())
+  if (!sample.groundTruth.empty()) {
     shown_.groundTruth = sampleImage(sample.rows, sample.cols, sample.groundTruth);
+    shown_.metrics = longmim::PairMetrics::measure(sample.predicted, sample.groundTruth,
+                                                   sample.rows, sample.cols, changeThreshold_);
+    metricsLabel_->setText(pairMetricsText(*shown_.metrics));
+  }
   const QString name = QString::fromStdString(sample.caseName);
   setCaseName(name, QStringLiteral("live sample after epoch %1, as the model sees it (%2 x %3)")
                         .arg(sample.epoch)
@@ -464,12 +482,8 @@ void ComparisonViewer::onPrediction(int request, const longmim::Prediction& pred
     return;
   shown_.predicted = prediction.map;
   shown_.metrics = prediction.metrics;
-  if (prediction.metrics) {
-    metricsLabel_->setText(QStringLiteral("Prediction vs ground truth: L1 %1 · L2 %2 · SSIM %3")
-                               .arg(prediction.metrics->l1, 0, 'g', 4)
-                               .arg(prediction.metrics->l2, 0, 'g', 4)
-                               .arg(prediction.metrics->ssim, 0, 'g', 4));
-  }
+  if (prediction.metrics)
+    metricsLabel_->setText(pairMetricsText(*prediction.metrics));
   showImages();
   Q_EMIT predictionReady();
 }

@@ -71,6 +71,8 @@ class ComparisonViewer : public QWidget {
   QString checkpoint() const;
   // The trainer's sample of this epoch, as the model saw it; needs no checkpoint.
   void showSample(const longmim::SamplePrediction& sample);
+  // |ground truth| above this is change (the run's CHANGE_THRESHOLD), for the sample's metrics.
+  void setChangeThreshold(double threshold) { changeThreshold_ = threshold; }
   // Reads and predicts the shown case again (e.g. after the checkpoint file changed).
   void refresh();
   // The panels with their titles, the colour bar and the case name at `scale` (>= 2) x the
@@ -196,6 +198,7 @@ class ComparisonViewer : public QWidget {
   QDoubleSpinBox* thresholdSpin_ = nullptr;
   QLabel* readoutLabel_ = nullptr;
   QLabel* metricsLabel_ = nullptr;
+  double changeThreshold_ = 0.015;
   QLabel* statusLabel_ = nullptr;
 };
 

@@ -34,6 +34,24 @@
 namespace longmim::studio {
 namespace {
 
+// Validation metrics drawn like a loss component: one point per epoch, no train curve.
+const char* const kMetricCurves[] = {"val L1 / zeros", "val r", "val AUC"};
+
+bool isMetricCurve(const std::string& name) {
+  return std::find(std::begin(kMetricCurves), std::end(kMetricCurves), name) !=
+         std::end(kMetricCurves);
+}
+
+std::optional<double> metricValue(const EpochRecord& epoch, const std::string& name) {
+  if (!epoch.valMetrics)
+    return std::nullopt;
+  const ValidationMetrics& m = *epoch.valMetrics;
+  const double v = name == kMetricCurves[0]   ? m.l1RatioToZeros()
+                   : name == kMetricCurves[1] ? m.pearson
+                                              : m.auc;
+  return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
+}
+
 // Matplotlib's tab:green for the learning rate, tab:purple and tab:orange for a compared run: none
 // of them can be taken for the run's own blue and red.
 const QColor kLearningRateColor(0x2c, 0xa0, 0x2c);
@@ -506,6 +524,7 @@ void LiveLossPlot::showEpoch(int index) {
   const EpochRecord& epoch = history_.epochs[size_t(index)];
   noteComponents(epoch.trainComponents);
   noteComponents(epoch.valComponents);
+  noteMetrics(epoch);
   if (const auto value = trainValue(epoch))
     addPoint(series(Curve::TrainEpochs), epoch.epoch, *value, index);
   if (const auto value = validationValue(epoch))
@@ -515,19 +534,33 @@ void LiveLossPlot::showEpoch(int index) {
 std::optional<double> LiveLossPlot::stepValue(const StepRecord& step) const {
   if (component_.empty())
     return step.total;
+  if (isMetricCurve(component_))
+    return std::nullopt;
   return findComponent(step.components, component_);
 }
 
 std::optional<double> LiveLossPlot::trainValue(const EpochRecord& epoch) const {
   if (component_.empty())
     return finite(epoch.trainTotal);
+  if (isMetricCurve(component_))
+    return std::nullopt;
   return finite(findComponent(epoch.trainComponents, component_));
 }
 
 std::optional<double> LiveLossPlot::validationValue(const EpochRecord& epoch) const {
   if (component_.empty())
     return finite(epoch.valTotal);
+  if (isMetricCurve(component_))
+    return metricValue(epoch, component_);
   return finite(findComponent(epoch.valComponents, component_));
+}
+
+void LiveLossPlot::noteMetrics(const EpochRecord& epoch) {
+  if (!epoch.valMetrics || curveBox_->findText(QLatin1String(kMetricCurves[0])) >= 0)
+    return;
+  const QSignalBlocker blocker(curveBox_);
+  for (const char* name : kMetricCurves)
+    curveBox_->addItem(QLatin1String(name));
 }
 
 void LiveLossPlot::addEditMarker(int index) {
@@ -686,6 +719,11 @@ void LiveLossPlot::resetCurveNames() {
   QStringList names{totalCurveName()};
   for (const std::string& name : componentNames_)
     names << QString::fromStdString(name);
+  if (std::any_of(history_.epochs.begin(), history_.epochs.end(),
+                  [](const EpochRecord& e) { return e.valMetrics.has_value(); })) {
+    for (const char* name : kMetricCurves)
+      names << QLatin1String(name);
+  }
   const bool keep = names.contains(curve_);
   const QSignalBlocker blocker(curveBox_);
   curveBox_->clear();

@@ -205,6 +205,7 @@ class LiveLossPlot : public QWidget {
   void addPoint(Series& target, double key, double value, int source);
   void clearSeries(Series& target);
   void noteComponents(const ComponentValues& components);
+  void noteMetrics(const EpochRecord& epoch);  // adds the validation-metric curves once
   void resetCurveNames();
 
   std::optional<double> stepValue(const StepRecord& step) const;
@@ -254,7 +255,7 @@ class LiveLossPlot : public QWidget {
   LossPlotCaption caption_;
   QString curve_;
   std::string component_;  // curve_ as core names it, looked up per record; empty for the total
-  std::vector<std::string> componentNames_;
+  std::vector<std::string> componentNames_;  // loss components; the metric curves follow them
   ComponentValues lastComponents_;  // the last record's components: most records repeat them
   CurveSmoothing smoothing_;
   std::vector<double> smoothedByStep_;  // NaN where a step has no value of the curve

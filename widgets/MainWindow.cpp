@@ -532,8 +532,10 @@ void MainWindow::connectSession() {
           });
   connect(session_, &TrainingSession::samplePredicted, this, [this](const SamplePrediction& s) {
     lastSampleCase_ = QString::fromStdString(s.caseName);
-    if (viewerFollowsSample_)
+    if (viewerFollowsSample_) {
+      viewer_->setChangeThreshold(session_->config().changeThreshold);
       viewer_->showSample(s);
+    }
   });
   connect(session_, &TrainingSession::stateChanged, this, &MainWindow::onTrainingStateChanged);
   connect(session_, &TrainingSession::progressChanged, trainingStatus_,

@@ -131,8 +131,8 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
   connect(compareButton_, &QPushButton::clicked, this, &RunsPanel::compareSelectedRuns);
 
   model_ = new QStandardItemModel(0, ColumnCount, this);
-  model_->setHorizontalHeaderLabels({tr("Name"), tr("Status"), tr("Best val loss"), tr("Epochs"),
-                                     tr("Architecture"), tr("Started")});
+  model_->setHorizontalHeaderLabels({tr("Name"), tr("Status"), tr("Best val loss"), tr("Best r"),
+                                     tr("Epochs"), tr("Architecture"), tr("Started")});
   proxy_ = new QSortFilterProxyModel(this);
   proxy_->setSourceModel(model_);
   proxy_->setSortRole(SortRole);
@@ -298,7 +298,7 @@ void RunsPanel::showRuns(const std::vector<RunSummary>& runs, const QStringList&
       for (int column = 0; column < ColumnCount; ++column) {
         auto* item = new QStandardItem;
         item->setFlags(Qt::ItemIsSelectable | Qt::ItemIsEnabled);
-        if (column == BestValLossColumn || column == EpochsColumn)
+        if (column == BestValLossColumn || column == BestPearsonColumn || column == EpochsColumn)
           item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         items << item;
       }
@@ -335,6 +335,16 @@ void RunsPanel::fillRow(int row, const RunSummary& run) {
   } else {
     setCell(model_->item(row, BestValLossColumn), QString(),
             std::numeric_limits<double>::infinity());
+  }
+
+  if (run.bestPearson) {
+    setCell(model_->item(row, BestPearsonColumn), QString::number(*run.bestPearson, 'f', 2),
+            *run.bestPearson,
+            tr("Highest Pearson r between the validation predictions and their ground truth, "
+               "at epoch %1 (0: no better than predicting zeros)")
+                .arg(run.bestPearsonEpoch));
+  } else {
+    setCell(model_->item(row, BestPearsonColumn), QString(), -2.0);
   }
 
   const bool readable = run.status != kStatusUnreadable;

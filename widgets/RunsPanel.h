@@ -35,6 +35,7 @@ class RunsPanel : public QWidget {
     NameColumn,
     StatusColumn,
     BestValLossColumn,
+    BestPearsonColumn,
     EpochsColumn,
     ArchitectureColumn,
     StartedColumn,

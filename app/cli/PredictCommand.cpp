@@ -1,5 +1,6 @@
 #include "PredictCommand.h"
 
+#include <cmath>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -36,8 +37,34 @@ void writeOverlay(const std::string& path, const std::string& current, const Ima
 std::string metricsText(const PairMetrics& m) {
   std::ostringstream out;
   out << std::fixed << std::setprecision(5) << "L1 " << m.l1 << "  L2 " << m.l2 << "  SSIM "
-      << m.ssim;
+      << m.ssim << std::setprecision(3) << "  r " << m.pearson << "  AUC " << m.auc;
+  if (m.l1Zeros > 0.0)
+    out << std::setprecision(2) << "  (L1 " << m.l1 / m.l1Zeros << "x zeros)";
   return out.str();
+}
+
+// Per field, the mean over the pairs where it is defined (r and AUC need change).
+PairMetrics meanOf(const std::vector<PairMetrics>& all) {
+  auto mean = [&](double PairMetrics::*field) {
+    double sum = 0.0;
+    size_t n = 0;
+    for (const PairMetrics& m : all) {
+      if (std::isfinite(m.*field)) {
+        sum += m.*field;
+        ++n;
+      }
+    }
+    return n ? sum / static_cast<double>(n) : std::nan("");
+  };
+  PairMetrics m;
+  m.l1 = mean(&PairMetrics::l1);
+  m.l2 = mean(&PairMetrics::l2);
+  m.ssim = mean(&PairMetrics::ssim);
+  m.maskedL1 = mean(&PairMetrics::maskedL1);
+  m.pearson = mean(&PairMetrics::pearson);
+  m.auc = mean(&PairMetrics::auc);
+  m.l1Zeros = mean(&PairMetrics::l1Zeros);
+  return m;
 }
 
 int predictDataset(const Predictor& predictor, const std::string& dataDir,
@@ -52,8 +79,7 @@ int predictDataset(const Predictor& predictor, const std::string& dataDir,
   if (ec)
     throw Error("cannot create the output folder " + outDir + ": " + ec.message());
   std::string csv = "case,l1,l2,ssim\n";
-  PairMetrics sum;
-  size_t measured = 0;
+  std::vector<PairMetrics> measured;
   for (const CaseEntry& c : cases) {
     const Prediction p = predictor.predictFiles(c.priorPath, c.currentPath, c.diffPath);
     const fs::path folder = fs::path(outDir) / c.name;
@@ -69,17 +95,13 @@ int predictDataset(const Predictor& predictor, const std::string& dataDir,
       row << c.name << "," << p.metrics->l1 << "," << p.metrics->l2 << "," << p.metrics->ssim
           << "\n";
       csv += row.str();
-      sum.l1 += p.metrics->l1;
-      sum.l2 += p.metrics->l2;
-      sum.ssim += p.metrics->ssim;
-      ++measured;
+      measured.push_back(*p.metrics);
     }
     std::cout << "\n";
   }
-  if (measured > 0) {
-    const PairMetrics mean{sum.l1 / measured, sum.l2 / measured, sum.ssim / measured};
-    std::cout << std::left << std::setw(28) << "mean" << metricsText(mean) << "  (" << measured
-              << " cases)\n";
+  if (!measured.empty()) {
+    std::cout << std::left << std::setw(28) << "mean" << metricsText(meanOf(measured)) << "  ("
+              << measured.size() << " cases; longmim evaluate compares with the baselines)\n";
     writeFileAtomically((fs::path(outDir) / "metrics.csv").string(), csv);
   }
   std::cout << "Predictions of " << cases.size() << " cases in " << outDir << "\n";

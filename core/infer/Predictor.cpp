@@ -2,12 +2,14 @@
 
 #include <torch/torch.h>
 
+#include <cmath>
+
 #include "Error.h"
 #include "config/ConfigJson.h"
 #include "data/ImageResize.h"
 #include "data/PairPreprocessing.h"
+#include "eval/ChangeMetrics.h"
 #include "io/NiftiIO.h"
-#include "loss/Ssim.h"
 #include "model/ModelFactory.h"
 #include "model/WeightImport.h"
 #include "train/CheckpointStore.h"
@@ -22,6 +24,24 @@ torch::Tensor asTensor(const Image2D& image) {
 }
 
 }  // namespace
+
+PairMetrics PairMetrics::measure(const std::vector<float>& predicted,
+                                 const std::vector<float>& truth, int rows, int cols,
+                                 double changeThreshold) {
+  const eval::ChangeMetrics c = eval::measureChange(predicted, truth, rows, cols, changeThreshold);
+  PairMetrics m;
+  m.l1 = c.l1;
+  m.l2 = c.l2;
+  m.ssim = c.ssim;
+  m.maskedL1 = c.maskedL1;
+  m.pearson = c.pearson;
+  m.auc = c.auc;
+  double zeros = 0.0;
+  for (float v : truth)
+    zeros += std::fabs(v);
+  m.l1Zeros = truth.empty() ? 0.0 : zeros / static_cast<double>(truth.size());
+  return m;
+}
 
 struct Predictor::Impl {
   TrainingConfig config;
@@ -70,13 +90,8 @@ Prediction Predictor::predictFiles(const std::string& prior, const std::string& 
   result.map.geometry = rawCurrent.geometry;
   if (!groundTruth.empty()) {
     const Image2D truth = resizeImage(readImage2D(groundTruth), size, size);
-    const torch::Tensor p = asTensor(result.modelMap);
-    const torch::Tensor t = asTensor(truth);
-    PairMetrics m;
-    m.l1 = (p - t).abs().mean().item<double>();
-    m.l2 = (p - t).pow(2).mean().item<double>();
-    m.ssim = loss::ssim(p, t).mean().item<double>();
-    result.metrics = m;
+    result.metrics = PairMetrics::measure(result.modelMap.pixels, truth.pixels, size, size,
+                                          impl_->config.changeThreshold);
   }
   return result;
 }

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/TrainingConfig.h"
 #include "io/Image2D.h"
@@ -14,7 +15,15 @@ namespace longmim {
 struct PairMetrics {
   double l1 = 0.0;
   double l2 = 0.0;
-  double ssim = 0.0;  // SSIM (data range 2) between prediction and ground truth
+  double ssim = 0.0;      // SSIM (data range 2) between prediction and ground truth
+  double maskedL1 = 0.0;  // NaN when nothing changes (|gt| <= CHANGE_THRESHOLD everywhere)
+  double pearson = 0.0;   // NaN for a constant truth
+  double auc = 0.0;       // ROC AUC of |prediction| for the change mask; NaN without change
+  double l1Zeros = 0.0;   // the L1 of predicting all zeros: mean |gt|
+
+  // From core/eval's measurements of the prediction (IMG_SIZE maps).
+  static PairMetrics measure(const std::vector<float>& predicted, const std::vector<float>& truth,
+                             int rows, int cols, double changeThreshold);
 };
 
 struct Prediction {

@@ -247,6 +247,13 @@ RunSummary readRun(const std::string& runDir) {
     run.bestValLoss = run.history.bestValLoss;
   if (!run.history.epochs.empty())
     run.lastTrainLoss = run.history.epochs.back().trainTotal;
+  for (const EpochRecord& e : run.history.epochs) {
+    if (e.valMetrics && std::isfinite(e.valMetrics->pearson) &&
+        (!run.bestPearson || e.valMetrics->pearson > *run.bestPearson)) {
+      run.bestPearson = e.valMetrics->pearson;
+      run.bestPearsonEpoch = e.epoch;
+    }
+  }
   // The trainer writes seconds since the Unix epoch; the Python reference writes a date text,
   // which is left unknown rather than guessed.
   if (params.has("training_start_time") && !json.at("training_start_time").is_string())

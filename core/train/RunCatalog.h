@@ -35,6 +35,9 @@ struct RunSummary {
   int epochsPlanned = 0;
   int bestEpoch = 0;  // 0: none yet
   std::optional<double> bestValLoss;
+  // The highest validation Pearson r of any epoch (runs from before the metrics have none).
+  std::optional<double> bestPearson;
+  int bestPearsonEpoch = 0;
   std::optional<double> lastTrainLoss;
   std::optional<double> startTime;  // seconds since the Unix epoch
   double lastModified = 0.0;        // of training_params.json, seconds since the Unix epoch
