@@ -10,6 +10,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "TestImages.h"
 #include "io/AtomicFile.h"
@@ -262,9 +263,9 @@ class TestCli : public QObject {
                                 "--output", path("runs"), "-n", "cli", "--set",
                                 "LONGITUDINAL_MIM_EPOCHS=2", "--tensorboard", path("tb")});
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
-    for (const char* text :
-         {"Epoch 1/2", "] Train Loss: ", "Epoch 1 Complete: Train Loss: ", " | Val Loss: ",
-          "Saved checkpoint: longitudinal_mim_epoch_1.pt", "Training complete: 2 epochs"}) {
+    for (const char* text : {"Epoch 1/2", "] Train Loss: ", "Epoch 1 Complete: Train Loss: ",
+                             " | Val Loss: ", "Saved checkpoint: longitudinal_mim_epoch_1.pt",
+                             "Training complete: 2 epochs", "x zeros, r "}) {
       QVERIFY2(run.out.contains(text), text);
     }
     const QString dir = path("runs/longitudinal_mim_cli");
@@ -430,6 +431,41 @@ class TestCli : public QObject {
                          pair + "/current.nii.gz", "-o", path("x.png")})
                  .exitCode,
              1);
+  }
+
+  void evaluateComparesWithTheBaselines() {
+    const QString checkpoint = path("runs/longitudinal_mim_cli/longitudinal_mim_best.pt");
+    QVERIFY(QFileInfo::exists(checkpoint));
+    // The run's own dataset: its validation pairs by default.
+    const Run run = runLongmim({"evaluate", "--checkpoint", checkpoint, "--data",
+                                path("train_data"), "--json", path("eval.json"), "--save"});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    for (const char* text : {"(val split)", "subtraction", "AUC", "vs zeros", "x zeros"})
+      QVERIFY2(run.out.contains(text), text);
+    QFile file(path("eval.json"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const nlohmann::json report = nlohmann::json::parse(file.readAll().toStdString());
+    QCOMPARE(report["split"].get<std::string>(), std::string("val"));
+    QVERIFY(report["pairs"].get<int>() >= 1 && report["pairs"].get<int>() < 10);
+    for (const char* method : {"model", "zeros", "subtraction"})
+      QVERIFY2(report["summary"][method].contains("pearson_r"), method);
+    QVERIFY(report["model_beats"]["zeros"].contains("auc"));
+    QVERIFY(QFileInfo::exists(path("runs/longitudinal_mim_cli/evaluation.json")));
+    // Every pair with --split all.
+    const Run all = runLongmim(
+        {"evaluate", "--checkpoint", checkpoint, "--data", path("train_data"), "--split", "all"});
+    QVERIFY2(all.exitCode == 0, qPrintable(all.err));
+    QVERIFY(all.out.contains("10 pairs"));
+    // Bad input: a clear message and the documented exit codes.
+    const Run missing =
+        runLongmim({"evaluate", "--checkpoint", checkpoint, "--data", path("no_such_data")});
+    QCOMPARE(missing.exitCode, 2);
+    QVERIFY2(missing.err.contains("no_such_data"), qPrintable(missing.err));
+    const Run split = runLongmim(
+        {"evaluate", "--checkpoint", checkpoint, "--data", path("train_data"), "--split", "test"});
+    QCOMPARE(split.exitCode, 1);
+    QVERIFY2(split.err.contains("--split"), qPrintable(split.err));
+    QCOMPARE(runLongmim({"evaluate", "--data", path("train_data")}).exitCode, 1);
   }
 
   void checkpointsAreReadableByPythonTorch() {

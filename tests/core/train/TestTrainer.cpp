@@ -169,7 +169,12 @@ class TestTrainer : public QObject {
   }
 
   void lossFallsOnALearnableSet() {
-    TrainingConfig c = tinyConfig(data_, path("learn"), 8);
+    TrainingConfig c = tinyConfig(data_, path("learn"), 30);
+    // The cpu-demo preset's choices (docs/learning.md): no CLAHE / sharpening, whose absence at
+    // validation time the model would otherwise meet for the first time, and the all-pixel L1
+    // weighted against the masked one so that unchanged pixels stay at zero.
+    c.augment = false;
+    c.lambdaL1All = 3.0;
     c.maxLr = 3e-3;
     c.runName = "learn";
     Recorder recorder;
@@ -184,11 +189,12 @@ class TestTrainer : public QObject {
     QVERIFY(m.has_value());
     QCOMPARE(m->pairs, 3);
     QCOMPARE(m->changedPairs, 3);
-    qInfo("tiny on discs after 8 epochs: val L1 %.3fx zeros, r %.3f, AUC %.3f", m->l1RatioToZeros(),
-          m->pearson, m->auc);
-    QVERIFY2(m->l1RatioToZeros() < 0.9, qPrintable(QString::number(m->l1RatioToZeros())));
-    QVERIFY2(m->pearson > 0.5, qPrintable(QString::number(m->pearson)));
-    QVERIFY2(m->auc > 0.8, qPrintable(QString::number(m->auc)));
+    qInfo("tiny on discs after 30 epochs: val L1 %.3fx zeros, r %.3f, AUC %.3f",
+          m->l1RatioToZeros(), m->pearson, m->auc);
+    // Measured here: 0.50x zeros, r 0.92, AUC 1.00.
+    QVERIFY2(m->l1RatioToZeros() < 0.8, qPrintable(QString::number(m->l1RatioToZeros())));
+    QVERIFY2(m->pearson > 0.7, qPrintable(QString::number(m->pearson)));
+    QVERIFY2(m->auc > 0.95, qPrintable(QString::number(m->auc)));
   }
 
   void resumeAfterAnEpochGivesTheSameLosses() {
