@@ -650,7 +650,9 @@ void LiveLossPlot::updateLegend() {
 
 void LiveLossPlot::updateAxisLabels() {
   rect_->axis(QCPAxis::atLeft)
-      ->setLabel(curve_ == totalCurveName() ? tr("total loss") : tr("%1 loss").arg(curve_));
+      ->setLabel(curve_ == totalCurveName()            ? tr("total loss")
+                 : isMetricCurve(curve_.toStdString()) ? curve_
+                                                       : tr("%1 loss").arg(curve_));
 }
 
 void LiveLossPlot::applyAutoRange() {

@@ -846,6 +846,8 @@ struct Trainer::Impl {
           sample.followup = std::move(f);
           sample.predicted = std::move(p);
           sample.groundTruth = std::move(t);
+          sample.metrics = report.pairs().back().model;
+          sample.l1Zeros = report.pairs().back().zeros.l1;
         }
       }
     }

@@ -2,10 +2,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "Log.h"
+#include "eval/ChangeMetrics.h"
 #include "train/TrainingHistory.h"
 
 namespace longmim {
@@ -49,6 +51,10 @@ struct SamplePrediction {
   std::vector<float> followup;
   std::vector<float> predicted;
   std::vector<float> groundTruth;
+  // The pair's metrics as validation measured them (so the viewer need not compute them on the
+  // GUI thread), with the L1 of predicting zeros for scale; absent without a ground truth.
+  std::optional<eval::ChangeMetrics> metrics;
+  double l1Zeros = 0.0;
 };
 
 // Why a run failed before or during training (for exit codes).

@@ -607,6 +607,19 @@ class TestComparisonViewer : public QObject {
                 .contains(QStringLiteral("SSIM")));
   }
 
+  void theLiveSampleShowsItsMetrics() {
+    ComparisonViewer viewer;
+    viewer.resize(900, 500);
+    viewer.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&viewer));
+    // Predicted (1, -1, 0, 0) against the truth (0.5, -0.5, 0, 0) by quadrant: r 1, AUC 1, and an
+    // L1 of 0.25, the same as predicting zeros.
+    viewer.showSample(quadrantSample());
+    const QString text = viewer.findChild<QLabel*>(QStringLiteral("predictionMetrics"))->text();
+    for (const char* part : {"(1.00x zeros)", "r 1.000", "AUC 1.000", "SSIM"})
+      QVERIFY2(text.contains(QLatin1String(part)), qPrintable(text));
+  }
+
   void resultsForACaseLeftBehindAreDropped() {
     const QString checkpoint = QString::fromStdString(tinyCheckpoint());
     std::vector<CaseEntry> cases = PairIndex::scan(path("toy")).validCases();

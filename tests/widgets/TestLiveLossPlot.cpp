@@ -274,6 +274,32 @@ class TestLiveLossPlot : public QObject {
                      expected / (1.0 - weightPower)) < 1e-12);
   }
 
+  void validationMetricsAreCurvesOfTheirOwn() {
+    LiveLossPlot plot;
+    showPlot(plot);
+    TrainingHistory history = runOf(3);
+    for (EpochRecord& e : history.epochs) {
+      ValidationMetrics m;
+      m.l1 = 0.0625 * e.epoch;
+      m.l1Zeros = 0.25;
+      m.pearson = 0.25 * e.epoch;
+      m.auc = 0.6 + 0.1 * e.epoch;
+      e.valMetrics = m;
+    }
+    feed(plot, history);
+    QTRY_VERIFY(plot.curveNames().contains(QStringLiteral("val r")));
+    QVERIFY(plot.curveNames().contains(QStringLiteral("val L1 / zeros")));
+    QVERIFY(plot.curveNames().contains(QStringLiteral("val AUC")));
+    QVERIFY(plot.setCurve(QStringLiteral("val r")));
+    // One point per epoch on the validation curve; no steps, no train curve.
+    QCOMPARE(values(plot.graph(Curve::ValidationEpochs)), (QVector<double>{0.25, 0.5, 0.75}));
+    QCOMPARE(plot.pointCount(Curve::Steps), 0);
+    QCOMPARE(plot.pointCount(Curve::TrainEpochs), 0);
+    QCOMPARE(plot.axisRect()->axis(QCPAxis::atLeft)->label(), QStringLiteral("val r"));
+    QVERIFY(plot.setCurve(QStringLiteral("val L1 / zeros")));
+    QCOMPARE(values(plot.graph(Curve::ValidationEpochs)), (QVector<double>{0.25, 0.5, 0.75}));
+  }
+
   void aComponentShowsItsOwnValues() {
     LiveLossPlot plot;
     showPlot(plot);

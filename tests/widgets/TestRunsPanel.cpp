@@ -15,6 +15,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <algorithm>
 
 #include <filesystem>
 
@@ -183,6 +184,13 @@ class TestRunsPanel : public QObject {
         validColor());
     QCOMPARE(text(panel, alphaDir_, RunsPanel::BestValLossColumn),
              QString::number(alpha_.history.bestValLoss, 'g', 4));
+    // The best validation r of the run, from the per-epoch metrics the trainer wrote.
+    double bestR = -2.0;
+    for (const EpochRecord& e : alpha_.history.epochs)
+      bestR = std::max(bestR, e.valMetrics ? e.valMetrics->pearson : -2.0);
+    QVERIFY(bestR > -2.0);
+    QCOMPARE(text(panel, alphaDir_, RunsPanel::BestPearsonColumn), QString::number(bestR, 'f', 2));
+    QCOMPARE(text(panel, brokenDir_, RunsPanel::BestPearsonColumn), QString());
     QCOMPARE(text(panel, alphaDir_, RunsPanel::EpochsColumn), QStringLiteral("2/2"));
     QCOMPARE(text(panel, alphaDir_, RunsPanel::ArchitectureColumn), QStringLiteral("big (tiny)"));
     const QDateTime started = QDateTime::fromString(
