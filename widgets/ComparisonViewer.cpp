@@ -454,16 +454,7 @@ void ComparisonViewer::showSample(const longmim::SamplePrediction& sample) {
     if (sample.metrics) {
       // Measured by the trainer's validation: nothing to compute on the GUI thread, whose torch
       // operations would wait for the compute threads the trainer keeps busy.
-      const longmim::eval::ChangeMetrics& c = *sample.metrics;
-      longmim::PairMetrics m;
-      m.l1 = c.l1;
-      m.l2 = c.l2;
-      m.ssim = c.ssim;
-      m.maskedL1 = c.maskedL1;
-      m.pearson = c.pearson;
-      m.auc = c.auc;
-      m.l1Zeros = sample.l1Zeros;
-      shown_.metrics = m;
+      shown_.metrics = longmim::PairMetrics::from(*sample.metrics, sample.l1Zeros);
     } else {
       shown_.metrics = longmim::PairMetrics::measure(sample.predicted, sample.groundTruth,
                                                      sample.rows, sample.cols, changeThreshold_);

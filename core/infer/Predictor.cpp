@@ -28,7 +28,14 @@ torch::Tensor asTensor(const Image2D& image) {
 PairMetrics PairMetrics::measure(const std::vector<float>& predicted,
                                  const std::vector<float>& truth, int rows, int cols,
                                  double changeThreshold) {
-  const eval::ChangeMetrics c = eval::measureChange(predicted, truth, rows, cols, changeThreshold);
+  double zeros = 0.0;
+  for (float v : truth)
+    zeros += std::fabs(v);
+  return from(eval::measureChange(predicted, truth, rows, cols, changeThreshold),
+              truth.empty() ? 0.0 : zeros / static_cast<double>(truth.size()));
+}
+
+PairMetrics PairMetrics::from(const eval::ChangeMetrics& c, double l1Zeros) {
   PairMetrics m;
   m.l1 = c.l1;
   m.l2 = c.l2;
@@ -36,10 +43,7 @@ PairMetrics PairMetrics::measure(const std::vector<float>& predicted,
   m.maskedL1 = c.maskedL1;
   m.pearson = c.pearson;
   m.auc = c.auc;
-  double zeros = 0.0;
-  for (float v : truth)
-    zeros += std::fabs(v);
-  m.l1Zeros = truth.empty() ? 0.0 : zeros / static_cast<double>(truth.size());
+  m.l1Zeros = l1Zeros;
   return m;
 }
 

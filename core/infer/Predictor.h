@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/TrainingConfig.h"
+#include "eval/ChangeMetrics.h"
 #include "io/Image2D.h"
 
 namespace longmim {
@@ -21,6 +22,8 @@ struct PairMetrics {
   double auc = 0.0;       // ROC AUC of |prediction| for the change mask; NaN without change
   double l1Zeros = 0.0;   // the L1 of predicting all zeros: mean |gt|
 
+  // The same numbers from core/eval's measurement of the prediction, with mean |gt| for scale.
+  static PairMetrics from(const eval::ChangeMetrics& change, double l1Zeros);
   // From core/eval's measurements of the prediction (IMG_SIZE maps).
   static PairMetrics measure(const std::vector<float>& predicted, const std::vector<float>& truth,
                              int rows, int cols, double changeThreshold);
