@@ -216,6 +216,28 @@ class TestCli : public QObject {
                                 << 2 << "/nonexistent/ct.nii.gz: CT file or folder not found";
     QTest::newRow("output under a file")
         << QStringList{"-n", "2", "-o", "FILE/out"} << 3 << "cannot create the output folder";
+    QTest::newRow("unknown profile") << QStringList{"-n", "2", "-o", "X", "--profile", "easy"} << 1
+                                     << "unknown generator profile 'easy' (reference or demo)";
+    QTest::newRow("bad min-change") << QStringList{"-n", "2", "-o", "X", "--min-change", "2"} << 1
+                                    << "--min-change expects a fraction between 0 and 1";
+  }
+
+  void synthDemoProfileIsRecordedAndKept() {
+    const Run run = runLongmim(
+        {"synth", "-n", "2", "-o", path("synth_demo"), "--size", "64", "--profile", "demo"});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QFile file(path("synth_demo/synth_settings.json"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const nlohmann::json settings = nlohmann::json::parse(file.readAll().toStdString());
+    QCOMPARE(settings["profile"].get<std::string>(), std::string("demo"));
+    QCOMPARE(settings["min_changed_fraction"].get<double>(), 0.01);
+    QCOMPARE(settings["rotation_degrees"]["max_axis"].get<double>(), 2.0);
+    // Continuing the folder with the reference's settings is refused, and nothing is added.
+    const Run other = runLongmim({"synth", "-n", "3", "-o", path("synth_demo"), "--size", "64"});
+    QCOMPARE(other.exitCode, 1);
+    QVERIFY2(other.err.contains("holds pairs generated with other settings"),
+             qPrintable(other.err));
+    QVERIFY(!QFileInfo::exists(path("synth_demo/case_002")));
   }
   void synthRefusesBadInput() {
     QFETCH(QStringList, arguments);
