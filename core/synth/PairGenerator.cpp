@@ -158,10 +158,6 @@ SynthOptions synthProfile(const std::string& name) {
   return o;
 }
 
-std::vector<std::string> synthProfileNames() {
-  return {"reference", "demo"};
-}
-
 GeneratedPair PairGenerator::generate(const ThoraxVolume& base, std::uint64_t seed,
                                       const std::optional<std::vector<PlannedEntity>>& plan) const {
   if (plan || options_.minChangedFraction <= 0.0)

@@ -46,7 +46,6 @@ struct SynthOptions {
 // enough to see at 128 px, a misregistration of a few degrees). Throws ConfigError for another
 // name.
 SynthOptions synthProfile(const std::string& name);
-std::vector<std::string> synthProfileNames();
 
 struct PlannedEntity {
   EntityKind kind;
