@@ -30,6 +30,7 @@
 #include "DemoDatasetGenerator.h"
 #include "DemoDatasetProgress.h"
 #include "ErrorBox.h"
+#include "EvaluationDialog.h"
 #include "LiveLossPlot.h"
 #include "Log.h"
 #include "LogPanel.h"
@@ -179,6 +180,7 @@ void MainWindow::createTrainingDocks() {
     viewer_->setCheckpoint(checkpoint);
     tabs_->setCurrentWidget(viewer_);
   });
+  connect(runsPanel_, &RunsPanel::evaluationRequested, this, &MainWindow::evaluateCheckpoint);
   connect(runsPanel_, &RunsPanel::errorOccurred, this,
           [this](const QString& message) { reportError(tr("Runs"), message); });
 
@@ -283,6 +285,12 @@ void MainWindow::createTrainingMenu() {
     training->addAction(action);
     trainingToolBar_->addAction(action);
   }
+  training->addSeparator();
+  QAction* evaluate = training->addAction(tr("&Evaluate Checkpoint…"), this,
+                                          &MainWindow::chooseCheckpointToEvaluate);
+  evaluate->setObjectName(QStringLiteral("evaluateCheckpointAction"));
+  evaluate->setStatusTip(
+      tr("Measure a checkpoint against the all-zeros and subtraction baselines"));
   connect(actions_, &TrainingActions::startTriggered, this, &MainWindow::startTraining);
   connect(actions_, &TrainingActions::resumeTriggered, this, &MainWindow::chooseCheckpointToResume);
   connect(actions_, &TrainingActions::pauseTriggered, session_, &TrainingSession::pause);
@@ -572,6 +580,25 @@ void MainWindow::chooseCheckpointToResume() {
       this, tr("Resume from Checkpoint"), outputDir(), tr("Checkpoints (*.pt);;All files (*)"));
   if (!checkpoint.isEmpty())
     resumeTraining(checkpoint);
+}
+
+void MainWindow::chooseCheckpointToEvaluate() {
+  const QString checkpoint = QFileDialog::getOpenFileName(
+      this, tr("Evaluate Checkpoint"), outputDir(), tr("Checkpoints (*.pt);;All files (*)"));
+  if (!checkpoint.isEmpty())
+    evaluateCheckpoint(checkpoint);
+}
+
+void MainWindow::evaluateCheckpoint(const QString& checkpoint) {
+  auto* dialog = new EvaluationDialog(this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  connect(dialog, &EvaluationDialog::errorOccurred, this,
+          [this](const QString& message) { reportError(tr("Evaluation failed"), message); });
+  connect(dialog, &EvaluationDialog::reportWritten, this, [this](const QString& path) {
+    logPanel_->appendMessage(LogLevel::Info, tr("Evaluation written to %1").arg(path));
+  });
+  dialog->show();
+  dialog->evaluate(checkpoint);
 }
 
 bool MainWindow::resumeTraining(const QString& checkpoint) {

@@ -67,6 +67,9 @@ class MainWindow : public QMainWindow {
   bool resumeTraining(const QString& checkpoint);
   // Shows a finished (or running) run's curves and predicts with its best checkpoint.
   void openRun(const QString& runDir);
+  // Evaluates `checkpoint` on its run's dataset in a dialog (metrics next to the baselines) and
+  // writes RUN_DIR/evaluation.json, like `longmim evaluate --save`.
+  void evaluateCheckpoint(const QString& checkpoint);
   // Overlays run B's curves on run A's.
   void compareRuns(const QString& runA, const QString& runB);
   // Where runs are written and listed: OUTPUT_DIR of the form, or the default folder.
@@ -101,6 +104,7 @@ class MainWindow : public QMainWindow {
   void createStatusBar();
   void connectSession();
   void chooseCheckpointToResume();
+  void chooseCheckpointToEvaluate();
   void choosePairToOpen();
   void chooseViewerExport();
   void reportError(const QString& title, const QString& message);

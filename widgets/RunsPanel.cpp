@@ -504,6 +504,8 @@ void RunsPanel::showContextMenu(const QPoint& viewportPos) {
   }
   checkpointMenu(menu, tr("Show predictions with"), QStringLiteral("predictionsMenu"), *run,
                  &RunsPanel::checkpointChosen);
+  checkpointMenu(menu, tr("Evaluate"), QStringLiteral("evaluateMenu"), *run,
+                 &RunsPanel::evaluationRequested);
   menu->addSeparator();
   menu->addAction(tr("Open folder"), this, [this, dir] { openFolder(dir); });
   menu->popup(table_->viewport()->mapToGlobal(viewportPos));

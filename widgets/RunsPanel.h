@@ -70,6 +70,8 @@ class RunsPanel : public QWidget {
   void resumeRequested(const QString& checkpointPath);
   // Context menu "Show predictions with" <checkpoint>.
   void checkpointChosen(const QString& checkpointPath);
+  // Context menu "Evaluate" <checkpoint>: its metrics next to the baselines, evaluation.json.
+  void evaluationRequested(const QString& checkpointPath);
   void errorOccurred(const QString& message);
   // The table shows the result of a scan.
   void refreshed();

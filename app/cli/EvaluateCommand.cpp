@@ -4,7 +4,6 @@
 
 #include "CliCommon.h"
 #include "eval/CheckpointEvaluation.h"
-#include "io/AtomicFile.h"
 
 namespace longmim::cli {
 
@@ -12,7 +11,9 @@ int evaluate(const QStringList& arguments) {
   QCommandLineParser parser;
   const QCommandLineOption checkpoint("checkpoint", "Checkpoint of a training run (required).",
                                       "CKPT");
-  const QCommandLineOption data("data", "Dataset folder to evaluate on (required).", "DIR");
+  const QCommandLineOption data(
+      "data", "Dataset folder to evaluate on (default: the run's own dataset, its DATA_DIR).",
+      "DIR");
   const QCommandLineOption split(
       "split",
       "val | train | all: which pairs of DIR (default: the run's validation pairs when DIR is "
@@ -30,15 +31,13 @@ int evaluate(const QStringList& arguments) {
   }
   if (!parser.isSet(checkpoint))
     throw UsageError("evaluate needs --checkpoint CKPT");
-  if (!parser.isSet(data))
-    throw UsageError("evaluate needs --data DIR");
   if (!parser.positionalArguments().isEmpty())
     throw UsageError("evaluate takes no positional arguments (got '" +
                      toStd(parser.positionalArguments().first()) + "')");
 
   eval::EvaluationRequest request;
   request.checkpoint = toStd(parser.value(checkpoint));
-  request.dataDir = toStd(parser.value(data));
+  request.dataDir = toStd(parser.value(data));  // empty: the run's own dataset
   request.split = toStd(parser.value(split));
   const bool progress = stderrIsTerminal();
   if (progress) {
@@ -49,17 +48,16 @@ int evaluate(const QStringList& arguments) {
     };
   }
   const eval::EvaluationReport report = eval::evaluateCheckpoint(request);
-  std::cout << "Evaluation of " << request.checkpoint << " on " << request.dataDir << " ("
+  std::cout << "Evaluation of " << request.checkpoint << " on " << report.dataDir << " ("
             << report.split << " split)\n"
             << report.table();
-  const std::string text = report.toJson().dump(2) + "\n";
   if (parser.isSet(json)) {
-    writeFileAtomically(toStd(parser.value(json)), text);
+    eval::writeEvaluation(report, toStd(parser.value(json)));
     std::cout << "Report: " << toStd(parser.value(json)) << "\n";
   }
   if (parser.isSet(save)) {
     const std::string path = eval::evaluationPathFor(request.checkpoint);
-    writeFileAtomically(path, text);
+    eval::writeEvaluation(report, path);
     std::cout << "Report: " << path << "\n";
   }
   return kExitOk;

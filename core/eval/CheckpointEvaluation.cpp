@@ -6,6 +6,7 @@
 #include "data/CaseSplit.h"
 #include "data/PairPreprocessing.h"
 #include "infer/Predictor.h"
+#include "io/AtomicFile.h"
 #include "synth/DemoDataset.h"
 
 namespace fs = std::filesystem;
@@ -17,6 +18,10 @@ bool sameFolder(const std::string& a, const std::string& b) {
   std::error_code ec;
   const bool same = fs::equivalent(a, b, ec);
   return !ec && same;
+}
+
+std::string runDatasetDir(const TrainingConfig& config) {
+  return config.dataDir.empty() ? synth::defaultDemoDatasetDir() : config.dataDir;
 }
 
 }  // namespace
@@ -31,8 +36,7 @@ std::vector<CaseEntry> selectCases(const TrainingConfig& runConfig, const std::s
     throw DataError(
         dataDir, dataDir + ": no valid case to evaluate (see longmim data check " + dataDir + ")");
   }
-  const std::string runData =
-      runConfig.dataDir.empty() ? synth::defaultDemoDatasetDir() : runConfig.dataDir;
+  const std::string runData = runDatasetDir(runConfig);
   const bool runsDataset = sameFolder(dataDir, runData);
   if (split == "all" || (split == "auto" && !runsDataset)) {
     resolved = "all";
@@ -60,11 +64,13 @@ EvaluationReport evaluateCheckpoint(const EvaluationRequest& request) {
   const TrainingConfig& config = predictor.config();
   EvaluationReport report;
   report.checkpoint = request.checkpoint;
-  report.dataDir = request.dataDir;
+  report.dataDir = request.dataDir.empty() ? runDatasetDir(config) : request.dataDir;
   report.changeThreshold = config.changeThreshold;
   const std::vector<CaseEntry> cases =
-      selectCases(config, request.dataDir, request.split, report.split);
+      selectCases(config, report.dataDir, request.split, report.split);
   for (size_t i = 0; i < cases.size(); ++i) {
+    if (request.cancelled && request.cancelled())
+      throw EvaluationCancelled();
     const PreparedPair pair = loadPreparedPair(cases[i], config.imgSize);
     const Image2D map = predictor.predictPrepared(pair.prior, pair.current);
     report.addPair(cases[i].name, map.pixels, pair.diff.pixels, pair.prior.pixels,
@@ -77,6 +83,10 @@ EvaluationReport evaluateCheckpoint(const EvaluationRequest& request) {
 
 std::string evaluationPathFor(const std::string& checkpoint) {
   return (fs::path(checkpoint).parent_path() / "evaluation.json").string();
+}
+
+void writeEvaluation(const EvaluationReport& report, const std::string& path) {
+  writeFileAtomically(path, report.toJson().dump(2) + "\n");
 }
 
 }  // namespace longmim::eval

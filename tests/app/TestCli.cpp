@@ -488,6 +488,10 @@ class TestCli : public QObject {
     QCOMPARE(split.exitCode, 1);
     QVERIFY2(split.err.contains("--split"), qPrintable(split.err));
     QCOMPARE(runLongmim({"evaluate", "--data", path("train_data")}).exitCode, 1);
+    // Without --data: the run's own dataset, hence its validation pairs.
+    const Run own = runLongmim({"evaluate", "--checkpoint", checkpoint});
+    QVERIFY2(own.exitCode == 0, qPrintable(own.err));
+    QVERIFY2(own.out.contains("(val split)"), qPrintable(own.out));
   }
 
   void checkpointsAreReadableByPythonTorch() {

@@ -2,6 +2,8 @@
 // mixed and missing datasets, the recent list, the log dock and the About box.
 #include <QDir>
 #include <QDockWidget>
+#include <QFile>
+#include <QFileInfo>
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
@@ -16,6 +18,7 @@
 
 #include <filesystem>
 
+#include "EvaluationDialog.h"
 #include "IsolatedSettings.h"
 #include "MainWindow.h"
 #include "RecentDatasets.h"
@@ -234,6 +237,31 @@ class TestMainWindow : public QObject {
     window.openDataset(mixedRoot_);
     QVERIFY(opened.wait(20000));
     QCOMPARE(summaryLabel(window)->text(), QStringLiteral("1 valid, 1 invalid case"));
+  }
+
+  void aCheckpointThatCannotBeEvaluatedIsShownAndLogged() {
+    MainWindow window;
+    window.show();
+    auto* action = window.findChild<QAction*>(QStringLiteral("evaluateCheckpointAction"));
+    QVERIFY(action);
+    QCOMPARE(withoutMnemonic(action->text()), QStringLiteral("Evaluate Checkpoint…"));
+    const QString bad = at(QStringLiteral("not_a_checkpoint.pt"));
+    {
+      QFile file(bad);
+      QVERIFY(file.open(QIODevice::WriteOnly));
+      file.write("plain text, not a checkpoint");
+    }
+    window.evaluateCheckpoint(bad);
+    auto* dialog = window.findChild<EvaluationDialog*>();
+    QVERIFY(dialog && dialog->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(window.findChild<QMessageBox*>(QStringLiteral("errorBox")), 60000);
+    auto* box = window.findChild<QMessageBox*>(QStringLiteral("errorBox"));
+    QVERIFY2(box->text().contains(bad), qPrintable(box->text()));
+    QTRY_VERIFY2(logText(window).contains(QStringLiteral("error: ") + box->text()),
+                 qPrintable(logText(window)));
+    QVERIFY(!QFileInfo::exists(at(QStringLiteral("evaluation.json"))));
+    QTest::mouseClick(box->button(QMessageBox::Ok), Qt::LeftButton);
+    dialog->close();
   }
 
   void theLastDatasetIsReopenedAtStart() {

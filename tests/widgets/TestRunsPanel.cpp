@@ -335,6 +335,7 @@ class TestRunsPanel : public QObject {
     show(panel, runs_);
     QSignalSpy resumed(&panel, &RunsPanel::resumeRequested);
     QSignalSpy chosen(&panel, &RunsPanel::checkpointChosen);
+    QSignalSpy evaluated(&panel, &RunsPanel::evaluationRequested);
     QWidget* viewport = table(panel)->viewport();
     const QPoint at = rowCenter(panel, betaDir_);
     QContextMenuEvent rightClick(QContextMenuEvent::Mouse, at, viewport->mapToGlobal(at));
@@ -343,8 +344,9 @@ class TestRunsPanel : public QObject {
     auto* menu = panel.findChild<QMenu*>(QStringLiteral("runContextMenu"));
     QVERIFY(menu);
     QTRY_VERIFY(menu->isVisible());
-    QCOMPARE(texts(menu->actions()), (QStringList{"Open", "Compare", "Resume from",
-                                                  "Show predictions with", "Open folder"}));
+    QCOMPARE(texts(menu->actions()),
+             (QStringList{"Open", "Compare", "Resume from", "Show predictions with", "Evaluate",
+                          "Open folder"}));
     QVERIFY(actionNamed(menu, QStringLiteral("Open"))->isEnabled());
     QVERIFY(!actionNamed(menu, QStringLiteral("Compare"))->isEnabled());  // one run selected
     QCOMPARE(panel.selectedRunDirs(), QStringList{betaDir_});
@@ -365,6 +367,14 @@ class TestRunsPanel : public QObject {
     actionNamed(predictions, QStringLiteral("Best (epoch 1)"))->trigger();
     QCOMPARE(chosen.size(), 1);
     QCOMPARE(chosen.at(0).at(0).toString(), betaDir_ + QStringLiteral("/longitudinal_mim_best.pt"));
+
+    auto* evaluate = menu->findChild<QMenu*>(QStringLiteral("evaluateMenu"));
+    QVERIFY(evaluate && evaluate->menuAction()->isEnabled());
+    QCOMPARE(texts(evaluate->actions()), newestFirst);
+    actionNamed(evaluate, QStringLiteral("Best (epoch 1)"))->trigger();
+    QCOMPARE(evaluated.size(), 1);
+    QCOMPARE(evaluated.at(0).at(0).toString(),
+             betaDir_ + QStringLiteral("/longitudinal_mim_best.pt"));
     menu->close();
     QTRY_VERIFY(!panel.findChild<QMenu*>(QStringLiteral("runContextMenu")));
 
