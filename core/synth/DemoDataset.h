@@ -8,11 +8,11 @@
 
 namespace longmim::synth {
 
-// $XDG_DATA_HOME/longitudinal-mim-studio/demo-v2 (default ~/.local/share/...), or
+// $XDG_DATA_HOME/longitudinal-mim-studio/demo-v3 (default ~/.local/share/...), or
 // $LONGMIM_DEMO_DIR when set (tests, shared installations).
 std::string defaultDemoDatasetDir();
 
-// 240 phantom pairs at the cpu-demo image size (128 px), fixed seed, the "demo" profile.
+// 720 phantom pairs at the cpu-demo image size (128 px), fixed seed, the "demo" profile.
 // $LONGMIM_DEMO_PAIRS overrides the count (tests).
 SynthJob demoDatasetJob(const std::string& dir);
 

@@ -403,8 +403,8 @@ class TestDatasetSynthesizer : public QObject {
     qunsetenv("LONGMIM_DEMO_DIR");
     qunsetenv("LONGMIM_DEMO_PAIRS");
     qputenv("XDG_DATA_HOME", "/somewhere");
-    QCOMPARE(defaultDemoDatasetDir(), std::string("/somewhere/longitudinal-mim-studio/demo-v2"));
-    QCOMPARE(demoDatasetJob("x").count, 240);
+    QCOMPARE(defaultDemoDatasetDir(), std::string("/somewhere/longitudinal-mim-studio/demo-v3"));
+    QCOMPARE(demoDatasetJob("x").count, 720);
     QCOMPARE(demoDatasetJob("x").options.profile, std::string("demo"));
   }
 };
