@@ -40,6 +40,13 @@ ConfigFieldEditor::ConfigFieldEditor(const ConfigField& field, QWidget* parent)
   problemLabel_->hide();
   // Without it a long message would widen the whole form instead of wrapping.
   problemLabel_->setMinimumWidth(1);
+  noticeLabel_ = new QLabel(this);
+  noticeLabel_->setObjectName(QStringLiteral("notice_") + key_);
+  noticeLabel_->setWordWrap(true);
+  noticeLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  noticeLabel_->setStyleSheet(QStringLiteral("color: %1;").arg(warningColor().name()));
+  noticeLabel_->setMinimumWidth(1);
+  noticeLabel_->hide();
 
   inputRow_ = new QHBoxLayout;
   inputRow_->setContentsMargins(0, 0, 0, 0);
@@ -60,6 +67,7 @@ ConfigFieldEditor::ConfigFieldEditor(const ConfigField& field, QWidget* parent)
   layout->setSpacing(2);
   layout->addLayout(inputRow_);
   layout->addWidget(problemLabel_);
+  layout->addWidget(noticeLabel_);
   updateToolTips();
 }
 
@@ -180,6 +188,18 @@ void ConfigFieldEditor::setProblem(const QString& message) {
           ? QString()
           : QStringLiteral("%1 { border: 2px solid %2; }")
                 .arg(QString::fromLatin1(input_->metaObject()->className()), errorColor().name()));
+}
+
+void ConfigFieldEditor::setNotice(const QString& message) {
+  if (message == noticeLabel_->text())
+    return;
+  noticeLabel_->setText(message);
+  noticeLabel_->setToolTip(message);
+  noticeLabel_->setVisible(!message.isEmpty());
+}
+
+QString ConfigFieldEditor::notice() const {
+  return noticeLabel_->text();
 }
 
 QString ConfigFieldEditor::problem() const {

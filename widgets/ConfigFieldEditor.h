@@ -47,6 +47,10 @@ class ConfigFieldEditor : public QWidget {
   // Marks the field (red frame) and shows `message` under it; an empty message clears both.
   void setProblem(const QString& message);
   QString problem() const;
+  // A warning under the field (a valid value that is probably not what was meant); it does not
+  // block a run. Empty clears it.
+  void setNotice(const QString& message);
+  QString notice() const;
 
   // Why the field cannot change now (shown first in its tooltip); empty when it can.
   void setLockReason(const QString& reason);
@@ -69,6 +73,7 @@ class ConfigFieldEditor : public QWidget {
   QHBoxLayout* inputRow_ = nullptr;
   QToolButton* browse_ = nullptr;
   QLabel* problemLabel_ = nullptr;
+  QLabel* noticeLabel_ = nullptr;
   QLabel* keyLabel_ = nullptr;
   QString lockReason_;
 };

@@ -388,6 +388,11 @@ void ConfigForm::revalidate() {
   }
   for (const auto& [group, section] : sections_)
     section->setProblemCount(perGroup[group]);
+  QMap<QString, QStringList> notices;
+  for (const ConfigProblem& w : configWarnings(shown))
+    notices[QString::fromStdString(w.key)] << QString::fromStdString(w.message);
+  for (ConfigFieldEditor* editor : orderedEditors_)
+    editor->setNotice(notices.value(editor->key()).join(QLatin1Char('\n')));
   if (problems_.empty() != wasValid)
     Q_EMIT validityChanged(problems_.empty());
 }

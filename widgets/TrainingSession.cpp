@@ -179,15 +179,24 @@ bool TrainingSession::start(const longmim::TrainingConfig& config,
   sessionClock_.start();
 
   longmim::Trainer* trainer = trainer_.get();
-  thread_ = QThread::create([trainer] {
+  // What escaped run() (it should not: run() reports failures through runFinished); written by
+  // the thread before it finishes, read after its finished() signal.
+  auto escaped = std::make_shared<QString>();
+  thread_ = QThread::create([trainer, escaped] {
     lowerThisThreadPriority();
-    trainer->run();  // reports its end, failures included, through runFinished
+    try {
+      trainer->run();
+    } catch (const std::exception& e) {
+      *escaped = QString::fromStdString(e.what());
+    } catch (...) {
+      *escaped = QStringLiteral("an exception of unknown type");
+    }
   });
   thread_->setObjectName(QStringLiteral("trainer"));
   // The thread's finished() is queued to this object and can arrive after the next start() has
   // deleted the thread; only the run that is still the current one may be ended by it.
   const quint64 run = ++runGeneration_;
-  connect(thread_, &QThread::finished, this, [this, run] {
+  connect(thread_, &QThread::finished, this, [this, run, escaped] {
     if (run != runGeneration_)
       return;
     flush();
@@ -196,7 +205,9 @@ bool TrainingSession::start(const longmim::TrainingConfig& config,
       longmim::RunResult lost;
       lost.outcome = longmim::RunOutcome::Failed;
       lost.failure = longmim::FailureKind::Other;
-      lost.message = "the training thread ended without a result";
+      lost.message = escaped->isEmpty() ? std::string("the training thread ended without a result")
+                                        : "the training thread ended with an unexpected error: " +
+                                              escaped->toStdString();
       result_ = lost;
       active_ = false;
       flushTimer_.stop();

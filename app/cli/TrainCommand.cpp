@@ -233,8 +233,11 @@ int train(const QStringList& rawArguments) {
   QCommandLineParser parser;
   const QCommandLineOption checkpoint(
       {"c", "checkpoint"}, "Resume from this checkpoint (its run folder is reused).", "CKPT");
-  const QCommandLineOption name({"n", "name"}, "Run name: the folder is longitudinal_mim_<NAME>.",
-                                "NAME");
+  const QCommandLineOption name(
+      {"n", "save_name", "name"},
+      "Custom name for the model save directory: OUTPUT_DIR/<NAME>/ (default: "
+      "longitudinal_mim_<timestamp>). --name is an alias.",
+      "NAME");
   const QCommandLineOption file("config", "Apply the params JSON file F.", "F");
   const QCommandLineOption preset("preset", "Start from preset P: paper, cpu-demo or tiny.", "P");
   const QCommandLineOption data(

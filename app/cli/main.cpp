@@ -82,14 +82,21 @@ int main(int argc, char** argv) {
     ::mkdir(runtime.c_str(), 0700);
     qputenv("XDG_RUNTIME_DIR", QByteArray::fromStdString(runtime));
   }
+  // Qt sees the program name only: its platform plugins take options of their own out of the
+  // arguments (xcb removes "-name X" / "--name X", "-display", ...), which would silently drop
+  // `train --name NAME` whenever a display is in use. The commands read the real arguments.
+  static int qtArgc = 1;
+  static char* qtArgv[] = {argv[0], nullptr};
   std::unique_ptr<QCoreApplication> app = drawsPlots
-                                              ? std::make_unique<QApplication>(argc, argv)
-                                              : std::make_unique<QCoreApplication>(argc, argv);
+                                              ? std::make_unique<QApplication>(qtArgc, qtArgv)
+                                              : std::make_unique<QCoreApplication>(qtArgc, qtArgv);
   QCoreApplication::setApplicationName("longmim");
   QCoreApplication::setApplicationVersion("0.1.0");
   using namespace longmim::cli;
 
-  const QStringList args = QCoreApplication::arguments();
+  QStringList args;
+  for (int i = 0; i < argc; ++i)
+    args << QString::fromLocal8Bit(argv[i]);
   if (args.size() < 2) {
     std::cerr << kUsage;
     return kExitUsage;

@@ -261,8 +261,10 @@ std::vector<ConfigField> buildFields() {
   f.push_back(pathField("OUTPUT_DIR", G::Output, &C::outputDir,
                         "Folder that receives one run folder per training run. Empty: "
                         "<XDG data home>/longitudinal-mim-studio/runs."));
-  f.push_back(textField("RUN_NAME", G::Output, &C::runName,
-                        "Name of the run folder; empty: longitudinal_mim_<timestamp>."));
+  f.push_back(
+      textField("RUN_NAME", G::Output, &C::runName,
+                "Name of the run folder, OUTPUT_DIR/<RUN_NAME>/ (the seed's -n/--save_name); "
+                "empty: longitudinal_mim_<timestamp>."));
   f.push_back(intField("SAVE_EVERY_EPOCHS", G::Output, &C::saveEveryEpochs, 1, 100000,
                        "Epochs between two longitudinal_mim_epoch_N.pt checkpoints (the best "
                        "checkpoint is always kept)."));

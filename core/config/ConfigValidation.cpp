@@ -1,6 +1,8 @@
 #include "config/ConfigValidation.h"
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "Error.h"
@@ -51,11 +53,41 @@ void checkField(const TrainingConfig& config, const ConfigField& field,
 
 }  // namespace
 
+std::vector<ConfigProblem> checkConfigFiles(const TrainingConfig& c) {
+  std::vector<ConfigProblem> problems;
+  if (c.usePercStyle && !c.vggWeights.empty() &&
+      !std::ifstream(c.vggWeights, std::ios::binary).is_open()) {
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(c.vggWeights, ec);
+    problems.push_back({"VGG_WEIGHTS", "VGG_WEIGHTS " + c.vggWeights +
+                                           (exists ? " cannot be read" : " does not exist") +
+                                           ": choose the VGG19-BN state-dict file or turn "
+                                           "USE_PERC_STYLE off"});
+  }
+  return problems;
+}
+
+std::vector<ConfigProblem> configWarnings(const TrainingConfig& c) {
+  std::vector<ConfigProblem> warnings;
+  if (c.useGan && c.ganStartEpoch > c.epochs) {
+    warnings.push_back(
+        {"GAN_START_EPOCH", "USE_GAN is on but GAN_START_EPOCH " + std::to_string(c.ganStartEpoch) +
+                                " is after the last epoch (" + std::to_string(c.epochs) +
+                                "): the adversarial term will never be used"});
+  }
+  return warnings;
+}
+
 std::vector<ConfigProblem> validateConfig(const TrainingConfig& c) {
   std::vector<ConfigProblem> problems;
   for (const ConfigField& field : configFields())
     checkField(c, field, problems);
 
+  // RUN_NAME is the run folder itself (OUTPUT_DIR/<RUN_NAME>/): one path component.
+  if (c.runName == "." || c.runName == ".." || c.runName.find('/') != std::string::npos) {
+    problems.push_back({"RUN_NAME", "RUN_NAME '" + c.runName +
+                                        "' must be one folder name (no '/', not '.' or '..')"});
+  }
   if (c.claheProb + c.sharpenProb > 1.0 + 1e-12) {
     problems.push_back({"SHARPEN_PROB", "CLAHE_PROB + SHARPEN_PROB must not exceed 1 (got " +
                                             formatValue(c.claheProb) + " + " +

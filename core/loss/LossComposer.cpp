@@ -32,29 +32,48 @@ std::vector<std::string> LossComposer::enabledTerms(const TrainingConfig& c) {
 
 LossComposer::LossComposer(const TrainingConfig& config, torch::Device device)
     : config_(config), device_(device) {
-  ensureNetworks();
+  adopt(config);
 }
 
 void LossComposer::updateConfig(const TrainingConfig& config) {
-  config_ = config;
-  ensureNetworks();
+  adopt(config);
 }
 
-void LossComposer::ensureNetworks() {
-  if (config_.usePercStyle && (!perceptual_ || perceptualWeights_ != config_.vggWeights)) {
-    perceptual_ = std::make_unique<PerceptualStyleLoss>(config_.vggWeights, device_);
-    perceptualWeights_ = config_.vggWeights;
+void LossComposer::adopt(const TrainingConfig& config) {
+  // Everything the new configuration needs is built first; only then is anything replaced. A VGG
+  // file that fails to load leaves the composer exactly as it was (strong guarantee).
+  std::unique_ptr<PerceptualStyleLoss> perceptual;
+  if (config.usePercStyle && (!perceptual_ || perceptualWeights_ != config.vggWeights)) {
+    try {
+      perceptual = std::make_unique<PerceptualStyleLoss>(config.vggWeights, device_);
+    } catch (const Error&) {
+      throw;
+    } catch (const std::exception& e) {  // e.g. c10::Error from a file torch cannot read
+      throw Error("VGG_WEIGHTS: " + config.vggWeights + " cannot be loaded: " + e.what());
+    }
   }
-  if (config_.useGan && !discriminator_) {
-    discriminator_ = makeDiscriminator(config_.modelSize, config_.imgSize);
-    discriminator_->to(device_);
-    discriminatorOptimizer_ = std::make_unique<torch::optim::SGD>(
-        discriminator_->parameters(), torch::optim::SGDOptions(8e-4).weight_decay(5e-8));
+  Discriminator discriminator;
+  std::unique_ptr<torch::optim::SGD> discriminatorOptimizer;
+  if (config.useGan && !discriminator_) {
+    discriminator = makeDiscriminator(config.modelSize, config.imgSize);
+    discriminator->to(device_);
+    discriminatorOptimizer = std::make_unique<torch::optim::SGD>(
+        discriminator->parameters(), torch::optim::SGDOptions(8e-4).weight_decay(5e-8));
   }
+  // Nothing below throws.
+  if (perceptual) {
+    perceptual_ = std::move(perceptual);
+    perceptualWeights_ = config.vggWeights;
+  }
+  if (discriminator) {
+    discriminator_ = std::move(discriminator);
+    discriminatorOptimizer_ = std::move(discriminatorOptimizer);
+  }
+  config_ = config;
 }
 
 LossResult LossComposer::compute(const torch::Tensor& prediction, const torch::Tensor& target,
-                                 int epoch) {
+                                 int epoch, bool training) {
   LossResult result;
   result.total = torch::zeros({}, prediction.options());
   auto add = [&](const char* name, const torch::Tensor& term, double lambda) {
@@ -82,6 +101,9 @@ LossResult LossComposer::compute(const torch::Tensor& prediction, const torch::T
     add("Fourier", fourierLoss(prediction, target), c.lambdaFourier);
   if (c.useGan) {
     if (ganActive(epoch)) {
+      // Batch statistics need two samples or more (BatchNorm1d of the reference discriminator);
+      // a batch of one, and validation, use the running statistics and leave them unchanged.
+      discriminator_->train(training && prediction.size(0) > 1);
       const torch::Tensor logits = discriminator_->forward(prediction);
       add("GAN", torch::binary_cross_entropy_with_logits(logits, torch::ones_like(logits)),
           c.lambdaGan);
@@ -97,8 +119,18 @@ double LossComposer::discriminatorStep(const torch::Tensor& real, const torch::T
     throw Error("the discriminator step needs USE_GAN");
   discriminator_->train();
   discriminatorOptimizer_->zero_grad();
-  const torch::Tensor realLogits = discriminator_->forward(real);
-  const torch::Tensor fakeLogits = discriminator_->forward(fake.detach());
+  torch::Tensor realLogits;
+  torch::Tensor fakeLogits;
+  if (real.size(0) > 1) {
+    realLogits = discriminator_->forward(real);  // separate batches, as the reference
+    fakeLogits = discriminator_->forward(fake.detach());
+  } else {
+    // One sample each: BatchNorm1d cannot normalise a batch of one, so real and fake go through
+    // as one batch of two.
+    const torch::Tensor both = discriminator_->forward(torch::cat({real, fake.detach()}, 0));
+    realLogits = both.narrow(0, 0, 1);
+    fakeLogits = both.narrow(0, 1, 1);
+  }
   const torch::Tensor loss =
       torch::binary_cross_entropy_with_logits(realLogits, torch::ones_like(realLogits)) +
       torch::binary_cross_entropy_with_logits(fakeLogits, torch::zeros_like(fakeLogits));

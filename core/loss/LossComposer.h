@@ -35,11 +35,15 @@ class LossComposer {
   LossComposer(const TrainingConfig& config, torch::Device device = torch::kCPU);
 
   // prediction, target: [B, 1, H, W]. `epoch` (1-based) gates the GAN term (GAN_START_EPOCH).
-  LossResult compute(const torch::Tensor& prediction, const torch::Tensor& target, int epoch);
+  // `training` false (validation): the discriminator runs in eval mode and keeps its statistics.
+  LossResult compute(const torch::Tensor& prediction, const torch::Tensor& target, int epoch,
+                     bool training = true);
 
   // Lambdas and toggles changed during a run (applied from the next call). Loads the VGG weights
-  // when perceptual / style is switched on.
+  // when perceptual / style is switched on. Throws (Error naming the file) when a network cannot
+  // be built; the composer is then exactly as before the call.
   void updateConfig(const TrainingConfig& config);
+  const TrainingConfig& config() const { return config_; }
 
   bool ganActive(int epoch) const { return config_.useGan && epoch >= config_.ganStartEpoch; }
   // One discriminator step: BCE-with-logits on real maps (label 1) and detached predictions
@@ -52,7 +56,8 @@ class LossComposer {
   static std::vector<std::string> enabledTerms(const TrainingConfig& config);
 
  private:
-  void ensureNetworks();
+  // Builds the networks `config` needs, then makes it the composer's configuration.
+  void adopt(const TrainingConfig& config);
 
   TrainingConfig config_;
   torch::Device device_;

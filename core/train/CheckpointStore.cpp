@@ -6,6 +6,7 @@
 
 #include "Error.h"
 #include "io/AtomicFile.h"
+#include "model/WeightImport.h"
 
 namespace longmim {
 namespace {
@@ -129,6 +130,28 @@ void saveCheckpoint(const Checkpoint& c, const std::string& path) {
   writeFileAtomically(path, std::string(bytes.begin(), bytes.end()));
 }
 
+namespace {
+
+// Throws the DataError that names a PyTorch state dict for what it is, when `path` holds one.
+void throwIfStateDict(const std::string& path) {
+  size_t tensors = 0;
+  try {
+    tensors = model::readStateDict(path).size();
+  } catch (const std::exception&) {
+    return;  // not a state dict either
+  }
+  if (tensors == 0)
+    return;
+  throw DataError(path, path + ": a PyTorch state dict (" + std::to_string(tensors) +
+                            (tensors == 1 ? " tensor" : " tensors") +
+                            ", saved with torch.save), not a checkpoint of this program; "
+                            "-c resumes runs of longmim only. To start a new run from these "
+                            "weights use --set PRETRAINED_WEIGHTS=" +
+                            path + " (ENCODER_WEIGHTS for an encoder alone)");
+}
+
+}  // namespace
+
 Checkpoint loadCheckpoint(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
@@ -140,6 +163,9 @@ Checkpoint loadCheckpoint(const std::string& path) {
   } catch (const std::exception& e) {
     std::string reason = e.what();
     reason = reason.substr(0, reason.find('\n'));
+    // A file Python's torch.save wrote (a zip archive or the legacy format) is not damaged, it
+    // is another kind of file: say what it is and where it can be used.
+    throwIfStateDict(path);
     throw DataError(path, path + ": corrupt or truncated checkpoint (" + reason + ")");
   }
   if (!value.isGenericDict())
@@ -147,6 +173,7 @@ Checkpoint loadCheckpoint(const std::string& path) {
   const GenericDict root = value.toGenericDict();
   if (!root.contains("format") || !root.at("format").isString() ||
       root.at("format").toStringRef() != kFormat) {
+    throwIfStateDict(path);
     throw DataError(path, path +
                               ": not a longmim checkpoint (a state dict from elsewhere goes into "
                               "PRETRAINED_WEIGHTS or ENCODER_WEIGHTS instead)");

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "Error.h"
+#include "train/ProcessStart.h"
 
 namespace fs = std::filesystem;
 
@@ -45,10 +46,17 @@ std::string thisHostName() {
 
 // Only a process on this machine can be checked; kill(pid, 0) sends nothing and fails with ESRCH
 // only when no such process exists (EPERM means it exists but belongs to someone else).
-bool processIsGone(int64_t pid, const std::string& host) {
+// `started` ("process_start" of the run, empty in older runs): a process with the PID that
+// started at another time is not the run's (the PID was given to another process since).
+bool processIsGone(int64_t pid, const std::string& host, const std::string& started) {
   if (pid <= 0 || host.empty() || host != thisHostName())
     return false;
-  return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+  if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
+    return true;
+  if (started.empty())
+    return false;
+  const std::string now = processStartStamp(pid);
+  return !now.empty() && now != started;
 }
 
 nlohmann::json parseParams(const std::string& path) {
@@ -265,7 +273,8 @@ RunSummary readRun(const std::string& runDir) {
   run.hostName = params.text("host_name");
   run.checkpoints = listCheckpoints(runDir, run.bestEpoch);
 
-  if (run.status == "running" && processIsGone(run.processId, run.hostName)) {
+  if (run.status == "running" &&
+      processIsGone(run.processId, run.hostName, params.text("process_start"))) {
     run.status = kStatusStoppedUnexpectedly;
     run.message = stoppedUnexpectedlyMessage(run);
   }

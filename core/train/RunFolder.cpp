@@ -91,20 +91,49 @@ std::string RunFolder::defaultOutputDir() {
 }
 
 std::string RunFolder::runName(const TrainingConfig& config) {
+  // The seed's -n/--save_name: the folder is the name itself, OUTPUT_DIR/<NAME>/.
+  // validateConfig has made sure it is one folder name.
   if (!config.runName.empty())
-    return "longitudinal_mim_" + config.runName;
+    return config.runName;
   const std::time_t now = std::time(nullptr);
   char stamp[32];
   std::strftime(stamp, sizeof(stamp), "%Y%m%d_%H%M%S", std::localtime(&now));
   return std::string("longitudinal_mim_") + stamp;
 }
 
-std::string RunFolder::create(const std::string& outputDir, const std::string& name) {
+namespace {
+
+bool holdsACheckpoint(const fs::path& dir) {
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() == ".pt")
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string RunFolder::create(const std::string& outputDir, const std::string& name,
+                              std::string* reused) {
   const fs::path dir = fs::path(outputDir) / name;
   std::error_code ec;
   if (fs::exists(dir / "training_params.json", ec)) {
-    throw Error(dir.string() +
-                " already holds a run; resume it with -c <checkpoint> or choose another run name");
+    if (holdsACheckpoint(dir)) {
+      throw Error(dir.string() +
+                  " already holds a run; resume it with -c <checkpoint> or "
+                  "choose another run name");
+    }
+    // A run that ended before its first checkpoint (killed, or failed in its first epoch) has
+    // nothing to resume: its name is free again. Only the files a run writes are removed.
+    for (const char* file : {"training_params.json", "metrics.csv", "loss_curves.png",
+                             "detailed_loss_curves.png", "evaluation.json"}) {
+      fs::remove(dir / file, ec);
+    }
+    if (reused) {
+      *reused = "reusing " + dir.string() +
+                ": the run there ended before its first checkpoint and left nothing to resume";
+    }
   }
   fs::create_directories(dir, ec);
   if (ec)

@@ -16,12 +16,15 @@ class RunFolder {
   // $XDG_DATA_HOME/longitudinal-mim-studio/runs (default ~/.local/share/...), for OUTPUT_DIR "".
   static std::string defaultOutputDir();
 
-  // "longitudinal_mim_<RUN_NAME>" or "longitudinal_mim_<yyyymmdd_hhmmss>".
+  // RUN_NAME itself (the seed's -n/--save_name) or "longitudinal_mim_<yyyymmdd_hhmmss>".
   static std::string runName(const TrainingConfig& config);
 
   // Creates <outputDir>/<name> (and outputDir). Throws Error naming the folder when it cannot be
-  // created or written, or when it already holds a run (resume it with -c instead).
-  static std::string create(const std::string& outputDir, const std::string& name);
+  // created or written, or when it already holds a run with a checkpoint (resume it with -c
+  // instead). A folder left by a run that ended before its first checkpoint is reused; `reused`
+  // then receives a line saying so.
+  static std::string create(const std::string& outputDir, const std::string& name,
+                            std::string* reused = nullptr);
 
   // Atomic rewrite of training_params.json.
   static void writeParams(const std::string& dir, const nlohmann::ordered_json& params);

@@ -29,6 +29,7 @@
 #include "train/AccumulationPlan.h"
 #include "train/CheckpointStore.h"
 #include "train/OneCycleSchedule.h"
+#include "train/ProcessStart.h"
 #include "train/RunFolder.h"
 #include "train/TensorBoardWriter.h"
 
@@ -273,6 +274,10 @@ struct Trainer::Impl {
       }
     }
     requireValidConfig(config, "configuration");
+    for (const ConfigProblem& p : checkConfigFiles(config))
+      throw ConfigError(p.key, p.message);
+    for (const ConfigProblem& w : configWarnings(config))
+      say(LogLevel::Warning, w.message);
   }
 
   void chooseDevice() {
@@ -425,7 +430,10 @@ struct Trainer::Impl {
       const std::string output =
           config.outputDir.empty() ? RunFolder::defaultOutputDir() : config.outputDir;
       runName = RunFolder::runName(config);
-      runDir = RunFolder::create(output, runName);
+      std::string reused;
+      runDir = RunFolder::create(output, runName, &reused);
+      if (!reused.empty())
+        say(LogLevel::Info, reused);
     }
     info.runDir = runDir;
     info.runName = runName;
@@ -451,6 +459,7 @@ struct Trainer::Impl {
     // Lets a runs browser tell a run in progress from one whose process died while "running".
     p["process_id"] = static_cast<int64_t>(::getpid());
     p["host_name"] = hostName();
+    p["process_start"] = processStartStamp(::getpid());
     p["training_start_time"] = sessionStart;
     p["device"] = info.device;
     p["threads"] = info.threads;
@@ -582,7 +591,8 @@ struct Trainer::Impl {
         applyConfigAssignment(edited, command.key + "=" + command.value);
         requireValidConfig(edited, "edit");
         composer->updateConfig(edited);
-      } catch (const Error& e) {
+      } catch (const std::exception& e) {
+        // updateConfig() changes nothing when it throws: the run goes on exactly as before.
         say(LogLevel::Warning, std::string(e.what()) + "; the edit was not applied");
         return;
       }
@@ -822,7 +832,8 @@ struct Trainer::Impl {
       const torch::Tensor followup = batch->current.to(device);
       const torch::Tensor target = batch->diff.to(device);
       const torch::Tensor prediction = predict(baseline, followup);
-      const loss::LossResult result = composer->compute(prediction, target, epoch);
+      const loss::LossResult result =
+          composer->compute(prediction, target, epoch, /*training=*/false);
       averager.add(result, static_cast<double>(baseline.size(0)));
       const int rows = static_cast<int>(baseline.size(2));
       const int cols = static_cast<int>(baseline.size(3));
@@ -921,7 +932,7 @@ struct Trainer::Impl {
       writeParams(status);
       if (tensorboard)
         tensorboard->flush();
-    } catch (const Error& e) {
+    } catch (const std::exception& e) {
       say(LogLevel::Warning, e.what());
     }
     RunResult result;
@@ -964,6 +975,12 @@ struct Trainer::Impl {
       return finish(RunOutcome::Failed, 0);
     } catch (const Error& e) {
       failureMessage = e.what();
+      failureKind = FailureKind::Other;
+      return finish(RunOutcome::Failed, 0);
+    } catch (const std::exception& e) {
+      // Any other type (torch's c10::Error, std::bad_alloc, ...) ends the run the same way:
+      // reported, never thrown past run() into a thread that would terminate the program.
+      failureMessage = std::string("unexpected error while setting up the run: ") + e.what();
       failureKind = FailureKind::Other;
       return finish(RunOutcome::Failed, 0);
     }

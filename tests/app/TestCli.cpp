@@ -290,23 +290,34 @@ class TestCli : public QObject {
                              "Training complete: 2 epochs", "x zeros, r "}) {
       QVERIFY2(run.out.contains(text), text);
     }
-    const QString dir = path("runs/longitudinal_mim_cli");
+    const QString dir = path("runs/cli");
     for (const char* file :
          {"longitudinal_mim_epoch_1.pt", "longitudinal_mim_epoch_2.pt", "longitudinal_mim_best.pt",
           "training_params.json", "metrics.csv", "loss_curves.png", "detailed_loss_curves.png"}) {
       QVERIFY2(QFileInfo::exists(dir + "/" + file), file);
     }
     QCOMPARE(QImage(dir + "/loss_curves.png").size(), QSize(2100, 750));
-    QCOMPARE(QDir(path("tb/longitudinal_mim_cli")).entryList(QDir::Files).size(), 1);
+    QCOMPARE(QDir(path("tb/cli")).entryList(QDir::Files).size(), 1);
     // The same name again is refused (resume with -c instead), and nothing is overwritten.
     const QByteArray params =
         QFile(dir + "/training_params.json").exists() ? QByteArray("x") : QByteArray();
+    // The seed's flag names the same folder.
     const Run again =
         runLongmim({"train", "--preset", "tiny", "--data", path("train_data"), "--output",
-                    path("runs"), "-n", "cli", "--set", "LONGITUDINAL_MIM_EPOCHS=2"});
+                    path("runs"), "--save_name", "cli", "--set", "LONGITUDINAL_MIM_EPOCHS=2"});
     QCOMPARE(again.exitCode, 3);
-    QVERIFY2(again.err.contains("already holds a run"), qPrintable(again.err));
+    QVERIFY2(again.err.contains(dir + " already holds a run"), qPrintable(again.err));
     QVERIFY(!params.isEmpty());
+    // A name that is not one folder name is refused before anything is written. Under a display
+    // (QT_QPA_PLATFORM=xcb, as in CTest) Qt's xcb plugin used to take --name out of the
+    // arguments, and the run started under a timestamp instead.
+    const Run nested =
+        runLongmim({"train", "--preset", "tiny", "--data", path("train_data"), "--output",
+                    path("runs"), "--name", "../escape", "--set", "LONGITUDINAL_MIM_EPOCHS=1"});
+    QVERIFY2(nested.exitCode == 1, qPrintable(nested.out + nested.err));
+    QVERIFY2(nested.err.contains("RUN_NAME '../escape' must be one folder name"),
+             qPrintable(nested.err));
+    QVERIFY(!QFileInfo::exists(path("escape")));
 
     // `plot` draws the same figures again from training_params.json.
     const QByteArray before = readAll(dir + "/loss_curves.png");
@@ -341,11 +352,11 @@ class TestCli : public QObject {
     QVERIFY(process.waitForFinished(120000));
     out += process.readAllStandardOutput();
     QCOMPARE(process.exitCode(), 130);
-    const QString checkpoint = path("runs/longitudinal_mim_ctrlc/longitudinal_mim_interrupted.pt");
+    const QString checkpoint = path("runs/ctrlc/longitudinal_mim_interrupted.pt");
     QVERIFY2(QFileInfo::exists(checkpoint), out.constData());
     QVERIFY2(out.contains("Interrupted: stopped at epoch"), out.constData());
     const auto params = QJsonDocument::fromJson([&] {
-                          QFile f(path("runs/longitudinal_mim_ctrlc/training_params.json"));
+                          QFile f(path("runs/ctrlc/training_params.json"));
                           f.open(QIODevice::ReadOnly);
                           return f.readAll();
                         }())
@@ -360,7 +371,7 @@ class TestCli : public QObject {
     QByteArray resumedOut;
     QTRY_VERIFY_WITH_TIMEOUT(
         (resumedOut += resumed.readAllStandardOutput()).contains("Epoch 3/400"), 120000);
-    QVERIFY2(resumedOut.contains("Resuming " + path("runs/longitudinal_mim_ctrlc").toUtf8()),
+    QVERIFY2(resumedOut.contains("Resuming " + path("runs/ctrlc").toUtf8()),
              resumedOut.constData());
     ::kill(static_cast<pid_t>(resumed.processId()), SIGINT);
     QVERIFY(resumed.waitForFinished(120000));
@@ -410,11 +421,11 @@ class TestCli : public QObject {
     const Run run = runLongmim(full + arguments);
     QCOMPARE(run.exitCode, exitCode);
     QVERIFY2(run.err.contains(expected), qPrintable(run.err));
-    QVERIFY(!QFileInfo::exists(path("bad_runs/longitudinal_mim_bad")));
+    QVERIFY(!QFileInfo::exists(path("bad_runs/bad")));
   }
 
   void predictAPairAndADataset() {
-    const QString checkpoint = path("runs/longitudinal_mim_cli/longitudinal_mim_best.pt");
+    const QString checkpoint = path("runs/cli/longitudinal_mim_best.pt");
     QVERIFY(QFileInfo::exists(checkpoint));
     const QString pair = path("train_data/case_000/pair_000");
     const Run single = runLongmim({"predict", "--checkpoint", checkpoint, pair + "/prior.nii.gz",
@@ -456,7 +467,7 @@ class TestCli : public QObject {
   }
 
   void evaluateComparesWithTheBaselines() {
-    const QString checkpoint = path("runs/longitudinal_mim_cli/longitudinal_mim_best.pt");
+    const QString checkpoint = path("runs/cli/longitudinal_mim_best.pt");
     QVERIFY(QFileInfo::exists(checkpoint));
     // The run's own dataset: its validation pairs by default.
     const Run run = runLongmim({"evaluate", "--checkpoint", checkpoint, "--data",
@@ -472,7 +483,7 @@ class TestCli : public QObject {
     for (const char* method : {"model", "zeros", "subtraction"})
       QVERIFY2(report["summary"][method].contains("pearson_r"), method);
     QVERIFY(report["model_beats"]["zeros"].contains("auc"));
-    QVERIFY(QFileInfo::exists(path("runs/longitudinal_mim_cli/evaluation.json")));
+    QVERIFY(QFileInfo::exists(path("runs/cli/evaluation.json")));
     // Every pair with --split all.
     const Run all = runLongmim(
         {"evaluate", "--checkpoint", checkpoint, "--data", path("train_data"), "--split", "all"});
@@ -509,7 +520,7 @@ class TestCli : public QObject {
          "'scheduler_state_dict', 'epoch',"
          " 'train_loss', 'val_loss'] if k in c), c['epoch'], type(c['train_loss']).__name__,"
          " len(c['model_state_dict']), len(c['optimizer_state_dict']['param_groups']))\n",
-         path("runs/longitudinal_mim_cli/longitudinal_mim_epoch_2.pt")});
+         path("runs/cli/longitudinal_mim_epoch_2.pt")});
     QVERIFY(python.waitForFinished(120000));
     const QString out = python.readAllStandardOutput();
     QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
@@ -517,6 +528,30 @@ class TestCli : public QObject {
                           "'scheduler_state_dict', 'train_loss', "
                           "'val_loss'] 2 float"),
              qPrintable(out));
+  }
+
+  void aPythonStateDictGivenToResumeIsNamedForWhatItIs() {
+    QProcess probe;
+    probe.start("/usr/bin/python3", {"-c", "import torch"});
+    if (!probe.waitForFinished(120000) || probe.exitCode() != 0)
+      QSKIP("python3-torch is not installed");
+    const QString file = path("python_state_dict.pt");
+    QProcess python;
+    python.start("/usr/bin/python3",
+                 {"-c",
+                  "import sys, torch\n"
+                  "torch.save({'conv.weight': torch.zeros(4, 1, 3, 3), 'conv.bias': "
+                  "torch.zeros(4)}, sys.argv[1])\n",
+                  file});
+    QVERIFY(python.waitForFinished(120000));
+    QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+    const Run run = runLongmim({"train", "-c", file});
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.contains(file + ": a PyTorch state dict (2 tensors, saved with torch.save), "
+                                     "not a checkpoint of this program"),
+             qPrintable(run.err));
+    QVERIFY2(run.err.contains("--set PRETRAINED_WEIGHTS=" + file), qPrintable(run.err));
+    QVERIFY(!run.err.contains("corrupt"));
   }
 
   void checkingChangesNothingOnDisk() {

@@ -351,6 +351,25 @@ class TestConfigForm : public QObject {
     QCOMPARE(losses->header()->palette().color(QPalette::ButtonText), errorColor());
   }
 
+  void aGanThatWouldNeverStartIsAWarningThatDoesNotBlock() {
+    ConfigForm form;
+    form.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&form));
+    type(lineEdit(form, "LONGITUDINAL_MIM_EPOCHS"), QStringLiteral("3"));
+    type(lineEdit(form, "GAN_START_EPOCH"), QStringLiteral("5"));
+    auto* notice = form.findChild<QLabel*>(QStringLiteral("notice_GAN_START_EPOCH"));
+    QVERIFY(notice);
+    QVERIFY(!notice->isVisible());  // USE_GAN is off: nothing to warn about
+    QTest::keyClick(checkBox(form, "USE_GAN"), Qt::Key_Space);
+    QTRY_VERIFY(notice->isVisible());
+    QCOMPARE(notice->text(), QStringLiteral("USE_GAN is on but GAN_START_EPOCH 5 is after the "
+                                            "last epoch (3): the adversarial term will never "
+                                            "be used"));
+    QVERIFY(form.isValid());  // a warning, not a problem: Start stays possible
+    type(lineEdit(form, "GAN_START_EPOCH"), QStringLiteral("2"));
+    QVERIFY(!notice->isVisible());
+  }
+
   void aLossIsOneRowWhoseWeightsFollowItsToggle() {
     ConfigForm form;
     form.show();
@@ -412,7 +431,7 @@ class TestConfigForm : public QObject {
     QCOMPARE(cpuDemo.imgSize, 128);
     QCOMPARE(lineEdit(form, "IMG_SIZE")->text(), QStringLiteral("128"));
     QCOMPARE(lineEdit(form, "BATCH_SIZE")->text(), QString::number(cpuDemo.batchSize));
-    QCOMPARE(comboBox(form, "MODEL_SIZE")->currentText(), QStringLiteral("cpu-demo"));
+    QCOMPARE(comboBox(form, "MODEL_SIZE")->currentText(), QStringLiteral("tiny"));
     QVERIFY(form.isValid());  // the preset replaced the invalid text
     QVERIFY(form.problemFor("BATCH_SIZE").isEmpty());
     QVERIFY(edited.size() >= 1);

@@ -161,8 +161,8 @@ class TestRunsPanel : public QObject {
     QVERIFY2(beta_.outcome == RunOutcome::Interrupted, beta_.message.c_str());
     startedBefore_ = QDateTime::currentSecsSinceEpoch();
 
-    alphaDir_ = runs_ + QStringLiteral("/longitudinal_mim_alpha");
-    betaDir_ = runs_ + QStringLiteral("/longitudinal_mim_beta");
+    alphaDir_ = runs_ + QStringLiteral("/alpha");
+    betaDir_ = runs_ + QStringLiteral("/beta");
     brokenDir_ = runs_ + QStringLiteral("/longitudinal_mim_broken");
     fs::create_directories(brokenDir_.toStdString());
     writeBytes(brokenDir_.toStdString() + "/training_params.json", "{\"status\": \"runn");

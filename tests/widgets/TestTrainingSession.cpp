@@ -234,7 +234,7 @@ class TestTrainingSession : public QObject {
     QVERIFY(finished.wait(60000));
     QCOMPARE(session.result()->outcome, RunOutcome::Failed);
     QVERIFY(QString::fromStdString(session.result()->message).contains("no_such_folder"));
-    QVERIFY(!QFileInfo::exists(dir_.filePath(QStringLiteral("runs5/longitudinal_mim_session"))));
+    QVERIFY(!QFileInfo::exists(dir_.filePath(QStringLiteral("runs5/session"))));
   }
 
   void guiThreadKeepsRunningDuringTraining() {

@@ -245,6 +245,12 @@ class TestTrainingConfig : public QObject {
     QTest::newRow("prefetch") << "PREFETCH_BATCHES=0"
                               << "PREFETCH_BATCHES"
                               << "[1, 64]";
+    QTest::newRow("run name with a slash") << "RUN_NAME=a/b"
+                                           << "RUN_NAME"
+                                           << "one folder name";
+    QTest::newRow("run name ..") << "RUN_NAME=.."
+                                 << "RUN_NAME"
+                                 << "one folder name";
   }
   void everyRangeViolationIsReported() {
     QFETCH(QString, assignment);
@@ -284,6 +290,15 @@ class TestTrainingConfig : public QObject {
     const TrainingConfig repaired =
         resolveConfig({"", path("repair.json"), {"VGG_WEIGHTS=/w.pth"}});
     QVERIFY(repaired.usePercStyle);
+    // The file itself is opened when a run starts.
+    QCOMPARE(checkConfigFiles(repaired).size(), size_t(1));
+    QCOMPARE(checkConfigFiles(repaired)[0].message,
+             std::string("VGG_WEIGHTS /w.pth does not exist: choose the VGG19-BN state-dict "
+                         "file or turn USE_PERC_STYLE off"));
+    writeFileAtomically(path("w.pth"), "weights");
+    TrainingConfig present = repaired;
+    present.vggWeights = path("w.pth");
+    QVERIFY(checkConfigFiles(present).empty());
     const std::string message = errorOf([&] { resolveConfig({"", path("repair.json"), {}}); });
     QVERIFY2(message.find("repair.json: USE_PERC_STYLE needs VGG_WEIGHTS") != std::string::npos,
              message.c_str());
@@ -351,7 +366,8 @@ class TestTrainingConfig : public QObject {
       const TrainingConfig c = presetConfig(name);
       QCOMPARE(c.preset, name);
       QVERIFY2(validateConfig(c).empty(), name.c_str());
-      QCOMPARE(c.modelSize, name);
+      // cpu-demo trains the tiny architecture: more steps in its five minutes (docs/learning.md).
+      QCOMPARE(c.modelSize, name == "cpu-demo" ? std::string("tiny") : name);
     }
     QVERIFY(presetConfig("paper") == TrainingConfig{});
     QCOMPARE(presetConfig("cpu-demo").imgSize, 128);

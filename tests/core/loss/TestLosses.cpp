@@ -314,6 +314,17 @@ class TestLosses : public QObject {
           m.find("features.0.weight: file [8, 3, 3, 3], model [64, 3, 3, 3]") != std::string::npos,
           e.what());
     }
+    // The same file in an update: the composer stays exactly as it was and still computes.
+    TrainingConfig plain = onlyTerms({"L1"});
+    plain.vggWeights = path;
+    LossComposer composer(plain);
+    TrainingConfig withPerceptual = plain;
+    withPerceptual.usePercStyle = true;
+    QVERIFY_THROWS_EXCEPTION(Error, composer.updateConfig(withPerceptual));
+    QVERIFY(!composer.config().usePercStyle);
+    const torch::Tensor p = torch::zeros({1, 1, 32, 32});
+    const LossResult result = composer.compute(p, p + 0.5, 1);
+    QCOMPARE(result.components.size(), size_t(2));  // L1 and L1_masked, no perceptual
   }
 
   void totalIsTheSumOfEnabledWeightedTerms() {
@@ -363,6 +374,33 @@ class TestLosses : public QObject {
     for (int i = 0; i < 30; ++i)
       last = composer.discriminatorStep(real, fake);
     QVERIFY2(last < first, qPrintable(QString("%1 -> %2").arg(first).arg(last)));
+  }
+
+  void theReferenceDiscriminatorTakesABatchOfOneAndValidationLeavesItsStatistics() {
+    TrainingConfig c = onlyTerms({"GAN"});
+    c.modelSize = "paper";  // the reference discriminator, with its BatchNorm1d
+    c.imgSize = 64;
+    c.ganStartEpoch = 1;
+    LossComposer composer(c);
+    const torch::Tensor fake = torch::zeros({1, 1, 64, 64});
+    const torch::Tensor real = torch::rand({1, 1, 64, 64}) * 2 - 1;
+    // One sample (the README's advice for the paper preset on a CPU): both steps work.
+    const LossResult training = composer.compute(fake, real, 1);
+    QVERIFY(std::isfinite(*training.component("GAN")));
+    QVERIFY(std::isfinite(composer.discriminatorStep(real, fake)));
+    // Validation runs it in eval mode: its running statistics do not move.
+    std::vector<torch::Tensor> before;
+    for (const auto& b : composer.discriminator()->buffers())
+      before.push_back(b.clone());
+    {
+      torch::NoGradGuard noGrad;
+      composer.compute(torch::rand({3, 1, 64, 64}), real.expand({3, 1, 64, 64}), 1, false);
+    }
+    const std::vector<torch::Tensor> after = composer.discriminator()->buffers();
+    QCOMPARE(after.size(), before.size());
+    QVERIFY(!before.empty());
+    for (size_t i = 0; i < before.size(); ++i)
+      QVERIFY(torch::equal(before[i], after[i]));
   }
 
   void referenceDiscriminatorAtPaperSize() {

@@ -8,12 +8,14 @@
 #include <QtTest>
 
 #include <filesystem>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
 #include "Error.h"
 #include "TestImages.h"
 #include "config/Presets.h"
+#include "train/ProcessStart.h"
 #include "train/RunCatalog.h"
 #include "train/Trainer.h"
 
@@ -110,9 +112,9 @@ class TestRunCatalog : public QObject {
     QCOMPARE(runs.size(), size_t(2));  // sorted by folder name: "cut" before "done"
 
     const RunSummary& done = runs[1];
-    const std::string doneDir = output + "/longitudinal_mim_done";
+    const std::string doneDir = output + "/done";
     QCOMPARE(done.dir, doneDir);
-    QCOMPARE(done.name, std::string("longitudinal_mim_done"));
+    QCOMPARE(done.name, std::string("done"));
     QCOMPARE(done.status, std::string("completed"));
     QCOMPARE(done.architecture, std::string("big"));
     QCOMPARE(done.modelSize, std::string("tiny"));
@@ -152,7 +154,7 @@ class TestRunCatalog : public QObject {
     QCOMPARE(done.checkpoints[2].epoch, done.bestEpoch);
 
     const RunSummary& cut = runs[0];
-    const std::string cutDir = output + "/longitudinal_mim_cut";
+    const std::string cutDir = output + "/cut";
     QCOMPARE(cut.status, std::string("interrupted"));
     QCOMPARE(cut.epochsDone, 1);
     QCOMPARE(cut.epochsPlanned, 2);
@@ -260,6 +262,31 @@ class TestRunCatalog : public QObject {
              runs[1].message.c_str());
     QCOMPARE(runs[2].status, std::string("running"));
     QCOMPARE(runs[3].status, std::string("running"));
+  }
+
+  void aRunWhosePidWasGivenToAnotherProcessStoppedUnexpectedly() {
+    // The PID is alive (this test), but it started at another time than the run's process.
+    const std::string own = processStartStamp(::getpid());
+    QVERIFY(!own.empty());
+    const std::string output = path("reused_pid");
+    const auto params = [&](const std::string& started) {
+      return nlohmann::json{{"status", "running"},
+                            {"process_id", static_cast<int64_t>(::getpid())},
+                            {"host_name", hostName()},
+                            {"process_start", started}}
+          .dump();
+    };
+    writeParams(output + "/a_reused", params(own + "0"));  // another start time
+    writeParams(output + "/b_same", params(own));
+    const std::vector<RunSummary> runs = scanRuns(output);
+    QCOMPARE(runs.size(), size_t(2));
+    std::map<std::string, std::string> status;
+    for (const RunSummary& r : runs)
+      status[r.name] = r.status;
+    QCOMPARE(status["a_reused"], std::string("stopped unexpectedly"));
+    QCOMPARE(status["b_same"], std::string("running"));
+    // The stamp is the kernel's: a process that does not exist has none.
+    QVERIFY(processStartStamp(deadProcessId()).empty());
   }
 
   void aFileOfThePythonReferenceGivesItsCurves() {

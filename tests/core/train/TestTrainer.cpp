@@ -76,6 +76,11 @@ class Recorder : public TrainerObserver {
     checkpoints.push_back(path);
   }
   void hyperparameterEdited(const EditRecord& e) override { edits.push_back(e); }
+  void message(LogLevel level, const std::string& text) override {
+    if (level == LogLevel::Warning)
+      warnings.push_back(text);
+  }
+  std::vector<std::string> warnings;
 };
 
 RunResult train(const TrainingConfig& config, Recorder& recorder, const std::string& resume = {}) {
@@ -110,7 +115,7 @@ class TestTrainer : public QObject {
     Recorder recorder;
     const RunResult r = train(c, recorder);
     QVERIFY2(r.outcome == RunOutcome::Completed, r.message.c_str());
-    const std::string run = path("out/longitudinal_mim_test");
+    const std::string run = path("out/test");
     QCOMPARE(QString::fromStdString(r.runDir), QString::fromStdString(run));
     for (const char* file : {"longitudinal_mim_epoch_1.pt", "longitudinal_mim_epoch_2.pt",
                              "longitudinal_mim_best.pt", "training_params.json", "metrics.csv"}) {
@@ -155,7 +160,7 @@ class TestTrainer : public QObject {
     QVERIFY(ckpt.rngState.defined());
     // TensorBoard: train-step, epoch and image records.
     std::vector<std::string> events;
-    for (const auto& e : fs::directory_iterator(path("tb/longitudinal_mim_test")))
+    for (const auto& e : fs::directory_iterator(path("tb/test")))
       events.push_back(e.path().string());
     QCOMPARE(events.size(), size_t(1));
     size_t scalars = 0;
@@ -213,8 +218,7 @@ class TestTrainer : public QObject {
     QVERIFY2(stopped.outcome == RunOutcome::Stopped, stopped.message.c_str());
     QCOMPARE(stopped.epochsCompleted, 1);
     Recorder second;
-    const RunResult resumed =
-        train(c, second, path("resume_b/longitudinal_mim_test/longitudinal_mim_epoch_1.pt"));
+    const RunResult resumed = train(c, second, path("resume_b/test/longitudinal_mim_epoch_1.pt"));
     QVERIFY2(resumed.outcome == RunOutcome::Completed, resumed.message.c_str());
     QCOMPARE(second.epochs.size(), size_t(2));
     for (size_t i = 0; i < 2; ++i) {
@@ -248,8 +252,7 @@ class TestTrainer : public QObject {
     };
     const RunResult interrupted = train(c, first);
     QVERIFY2(interrupted.outcome == RunOutcome::Interrupted, interrupted.message.c_str());
-    const std::string checkpoint =
-        path("int_b/longitudinal_mim_test/longitudinal_mim_interrupted.pt");
+    const std::string checkpoint = path("int_b/test/longitudinal_mim_interrupted.pt");
     QCOMPARE(QString::fromStdString(interrupted.lastCheckpoint),
              QString::fromStdString(checkpoint));
     const Checkpoint saved = loadCheckpoint(checkpoint);
@@ -277,8 +280,7 @@ class TestTrainer : public QObject {
     };
     const RunResult stopped = train(c, first);
     QVERIFY2(stopped.outcome == RunOutcome::Interrupted, stopped.message.c_str());
-    const std::string checkpoint =
-        path("int_edge/longitudinal_mim_test/longitudinal_mim_interrupted.pt");
+    const std::string checkpoint = path("int_edge/test/longitudinal_mim_interrupted.pt");
     QCOMPARE(QString::fromStdString(stopped.lastCheckpoint), QString::fromStdString(checkpoint));
     const Checkpoint saved = loadCheckpoint(checkpoint);
     QCOMPARE(saved.epoch, 1);
@@ -316,6 +318,130 @@ class TestTrainer : public QObject {
     const auto params = nlohmann::json::parse(readWholeFile(r.runDir + "/training_params.json"));
     QCOMPARE(params["LAMBDA_L2"].get<double>(), 2.5);
     QCOMPARE(params["history"]["edits"].size(), size_t(2));
+  }
+
+  void aFailedLiveEditLeavesTheRunAsItWas() {
+    // VGG_WEIGHTS names a file of another network; turning the perceptual loss on must fail,
+    // be reported as not applied, and leave the loss as it was (it used to stay on without a
+    // network, and the next batch dereferenced null).
+    c10::Dict<std::string, torch::Tensor> wrong;
+    wrong.insert("features.0.weight", torch::zeros({8, 3, 3, 3}));
+    const std::vector<char> bytes = torch::pickle_save(wrong);
+    test::writeBytes(path("wrong_vgg.pth"), std::string(bytes.begin(), bytes.end()));
+    TrainingConfig c = tinyConfig(data_, path("bad_edit"), 2);
+    c.vggWeights = path("wrong_vgg.pth");
+    Recorder recorder;
+    recorder.onBatch = [&](int epoch, int batch) {
+      if (epoch == 1 && batch == 1)
+        recorder.trainer->post(TrainerCommand::edit("USE_PERC_STYLE", "true"));
+    };
+    const RunResult r = train(c, recorder);
+    QVERIFY2(r.outcome == RunOutcome::Completed, r.message.c_str());
+    QVERIFY(recorder.edits.empty());
+    QCOMPARE(recorder.warnings.size(), size_t(1));
+    QVERIFY2(recorder.warnings[0].find("wrong_vgg.pth") != std::string::npos &&
+                 recorder.warnings[0].find("the edit was not applied") != std::string::npos,
+             recorder.warnings[0].c_str());
+    for (const StepRecord& s : recorder.steps) {
+      QVERIFY2(!findComponent(s.components, "perceptual"), "the failed edit turned the loss on");
+    }
+    const auto params = nlohmann::json::parse(readWholeFile(r.runDir + "/training_params.json"));
+    QCOMPARE(params["USE_PERC_STYLE"].get<bool>(), false);
+  }
+
+  void anExceptionOfAnyTypeDuringSetUpIsAFailedRun() {
+    // An observer that throws a plain std::runtime_error (not a longmim::Error) from the first
+    // message of the set-up (the warning about a GAN that never starts): run() must report it,
+    // not throw it into the caller's thread.
+    class Throwing : public TrainerObserver {
+     public:
+      void message(LogLevel, const std::string&) override {
+        throw std::runtime_error("observer broke");
+      }
+    } throwing;
+    TrainingConfig c = tinyConfig(data_, path("throws"), 1);
+    c.useGan = true;
+    c.ganStartEpoch = 3;
+    Trainer trainer(TrainerOptions{c, {}, true}, &throwing);
+    RunResult r;
+    try {
+      r = trainer.run();
+    } catch (const std::exception& e) {
+      QFAIL(qPrintable(QString("run() threw: %1").arg(e.what())));
+    }
+    QVERIFY(r.outcome == RunOutcome::Failed);
+    QVERIFY2(r.message == "unexpected error while setting up the run: observer broke",
+             r.message.c_str());
+  }
+
+  void aFolderLeftBeforeTheFirstCheckpointIsReused() {
+    // What a run killed during its first epoch leaves: parameters and metrics, no checkpoint.
+    const std::string dir = path("early/test");
+    fs::create_directories(dir);
+    test::writeBytes(dir + "/training_params.json", R"({"status": "running"})");
+    test::writeBytes(dir + "/metrics.csv", "epoch,step\n1,1\n");
+    test::writeBytes(dir + "/notes.txt", "mine");
+    class Lines : public Recorder {
+     public:
+      void message(LogLevel level, const std::string& text) override {
+        Recorder::message(level, text);
+        lines.push_back(text);
+      }
+      std::vector<std::string> lines;
+    } recorder;
+    const RunResult r = train(tinyConfig(data_, path("early"), 1), recorder);
+    QVERIFY2(r.outcome == RunOutcome::Completed, r.message.c_str());
+    QCOMPARE(r.runDir, dir);
+    QVERIFY(std::find(recorder.lines.begin(), recorder.lines.end(),
+                      "reusing " + dir +
+                          ": the run there ended before its first checkpoint and left nothing "
+                          "to resume") != recorder.lines.end());
+    const auto params = nlohmann::json::parse(readWholeFile(dir + "/training_params.json"));
+    QCOMPARE(params["status"].get<std::string>(), std::string("completed"));
+    QVERIFY(readWholeFile(dir + "/metrics.csv").find("\n1,1\n") == std::string::npos);
+    QCOMPARE(readWholeFile(dir + "/notes.txt"), std::string("mine"));  // not the run's file
+    // With a checkpoint in it the folder is a run to resume, and the name stays taken.
+    Recorder again;
+    const RunResult refused = train(tinyConfig(data_, path("early"), 1), again);
+    QVERIFY(refused.outcome == RunOutcome::Failed);
+    QVERIFY2(refused.message.find("already holds a run") != std::string::npos,
+             refused.message.c_str());
+  }
+
+  void theGanTrainsWithBatchesOfOne() {
+    TrainingConfig c = tinyConfig(data_, path("gan"), 2);
+    c.useGan = true;
+    c.ganStartEpoch = 2;
+    c.batchSize = 1;
+    Recorder recorder;
+    const RunResult r = train(c, recorder);
+    QVERIFY2(r.outcome == RunOutcome::Completed, r.message.c_str());
+    QVERIFY(recorder.warnings.empty());
+    bool active = false;
+    for (const StepRecord& s : recorder.steps) {
+      const std::optional<double> gan = findComponent(s.components, "GAN");
+      QVERIFY(gan);
+      if (s.epoch == 1)
+        QCOMPARE(*gan, 0.0);  // not started yet
+      active = active || (s.epoch == 2 && *gan > 0.0);
+    }
+    QVERIFY(active);
+    // The discriminator is saved with the run for a resume.
+    QVERIFY(!loadCheckpoint(r.runDir + "/longitudinal_mim_epoch_2.pt").discriminator.empty());
+  }
+
+  void aGanThatNeverStartsIsWarnedAbout() {
+    TrainingConfig c = tinyConfig(data_, path("gan_late"), 1);
+    c.useGan = true;
+    c.ganStartEpoch = 5;
+    Recorder recorder;
+    const RunResult r = train(c, recorder);
+    QVERIFY2(r.outcome == RunOutcome::Completed, r.message.c_str());
+    QCOMPARE(recorder.warnings.size(), size_t(1));
+    QVERIFY2(recorder.warnings[0] ==
+                 "USE_GAN is on but GAN_START_EPOCH 5 is after the last epoch (1): the "
+                 "adversarial term will never be used",
+             recorder.warnings[0].c_str());
   }
 
   void abortWritesNothingMore() {
@@ -438,7 +564,9 @@ class TestTrainer : public QObject {
         << "corrupt or truncated checkpoint" << int(FailureKind::Data);
     QTest::newRow("state dict, not a checkpoint")
         << "statedict"
-        << "not a longmim checkpoint" << int(FailureKind::Data);
+        << "a PyTorch state dict (1 tensor, saved with torch.save), not a checkpoint of this "
+           "program"
+        << int(FailureKind::Data);
     QTest::newRow("other architecture")
         << "otherarch"
         << "was trained with another configuration (MODEL_ARCH \"big\" -> \"reference\")"
@@ -447,6 +575,10 @@ class TestTrainer : public QObject {
                                         << "BATCH_SIZE must be" << int(FailureKind::Configuration);
     QTest::newRow("perceptual without weights") << "vgg"
                                                 << "VGG_WEIGHTS" << int(FailureKind::Configuration);
+    QTest::newRow("perceptual weights that do not exist")
+        << "vggmissing"
+        << "VGG_WEIGHTS " + QString::fromStdString(path("absent_vgg.pth")) + " does not exist"
+        << int(FailureKind::Configuration);
   }
   void badInputsFailBeforeAnyRunFolder() {
     QFETCH(QString, kind);
@@ -493,6 +625,10 @@ class TestTrainer : public QObject {
       c.batchSize = 0;
     if (kind == "vgg")
       c.usePercStyle = true;
+    if (kind == "vggmissing") {
+      c.usePercStyle = true;
+      c.vggWeights = path("absent_vgg.pth");
+    }
     Recorder recorder;
     TrainerOptions options{c, resume, kind != "otherarch"};
     Trainer trainer(options, &recorder);
