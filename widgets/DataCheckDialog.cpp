@@ -169,11 +169,7 @@ void DataCheckDialog::onCancelled(const QString& root) {
 }
 
 void DataCheckDialog::showSummary(const QString& text, bool isError) {
-  QPalette palette = summaryLabel_->palette();
-  palette.setColor(QPalette::WindowText,
-                   isError ? errorColor() : this->palette().color(QPalette::WindowText));
-  summaryLabel_->setPalette(palette);
-  summaryLabel_->setText(text);
+  showStatusText(summaryLabel_, text, isError);
 }
 
 void DataCheckDialog::setChecking(bool checking) {

@@ -246,11 +246,7 @@ void EvaluationDialog::showReport(const eval::EvaluationReport& report) {
 }
 
 void EvaluationDialog::showSummary(const QString& text, bool isError) {
-  QPalette palette = summaryLabel_->palette();
-  palette.setColor(QPalette::WindowText,
-                   isError ? errorColor() : this->palette().color(QPalette::WindowText));
-  summaryLabel_->setPalette(palette);
-  summaryLabel_->setText(text);
+  showStatusText(summaryLabel_, text, isError);
 }
 
 void EvaluationDialog::setEvaluating(bool evaluating) {

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <QColor>
+#include <QLabel>
+#include <QString>
 
 namespace longmim::studio {
 
@@ -15,6 +17,17 @@ inline QColor warningColor() {
 }
 inline QColor errorColor() {
   return QColor(0xc6, 0x28, 0x28);  // red
+}
+
+// Shows `text` in `label`, in the error colour or the label's parent's normal text colour.
+inline void showStatusText(QLabel* label, const QString& text, bool isError) {
+  QPalette palette = label->palette();
+  const QWidget* parent = label->parentWidget();
+  palette.setColor(
+      QPalette::WindowText,
+      isError ? errorColor() : (parent ? parent->palette() : palette).color(QPalette::WindowText));
+  label->setPalette(palette);
+  label->setText(text);
 }
 
 }  // namespace longmim::studio
