@@ -397,6 +397,11 @@ struct Trainer::Impl {
     history = TrainingHistory::fromJson(nlohmann::json::parse(c.historyJson));
     globalBatch = c.globalBatch;
     optimizerStep = c.optimizerStep;
+    if (optimizerStep > 0) {
+      // What the last step before the save used; logged until the resumed run's first step.
+      lastLr = schedule->learningRate(optimizerStep - 1) * lrMultiplier;
+      lastBeta1 = schedule->beta1(optimizerStep - 1);
+    }
     if (c.batchInEpoch > 0) {
       startEpoch = c.epoch + 1;
       startBatch = c.batchInEpoch;

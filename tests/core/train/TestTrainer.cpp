@@ -236,6 +236,24 @@ class TestTrainer : public QObject {
     }
     // The resumed run continued in the same folder and its history covers all three epochs.
     QCOMPARE(resumed.history.epochs.size(), size_t(3));
+    // Its logged learning rate and beta1 are those of the uninterrupted run, also on the batches
+    // before its first optimizer step (they were logged as 0 there).
+    std::vector<StepRecord> fullAfter;
+    for (const StepRecord& s : full.steps) {
+      if (s.epoch >= 2)
+        fullAfter.push_back(s);
+    }
+    QCOMPARE(second.steps.size(), fullAfter.size());
+    for (size_t i = 0; i < fullAfter.size(); ++i) {
+      QVERIFY2(second.steps[i].learningRate > 0.0, qPrintable(QString("step %1").arg(i)));
+      QVERIFY2(std::fabs(second.steps[i].learningRate - fullAfter[i].learningRate) <=
+                   1e-9 * fullAfter[i].learningRate,
+               qPrintable(QString("step %1: lr %2 vs %3")
+                              .arg(i)
+                              .arg(second.steps[i].learningRate)
+                              .arg(fullAfter[i].learningRate)));
+      QCOMPARE(second.steps[i].beta1, fullAfter[i].beta1);
+    }
   }
 
   void interruptedMidEpochResumesExactly() {
