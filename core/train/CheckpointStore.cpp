@@ -112,6 +112,8 @@ void saveCheckpoint(const Checkpoint& c, const std::string& path) {
   root.insert("batch_in_epoch", static_cast<int64_t>(c.batchInEpoch));
   root.insert("global_batch", c.globalBatch);
   root.insert("optimizer_step", c.optimizerStep);
+  if (!c.epochSumsJson.empty())
+    root.insert("epoch_running_sums", c.epochSumsJson);
   root.insert("train_loss", c.trainLoss);
   root.insert("val_loss", c.valLoss ? c10::IValue(*c.valLoss) : c10::IValue());
   root.insert("rng_state", c.rngState.defined() ? c.rngState.cpu() : torch::Tensor());
@@ -205,6 +207,8 @@ Checkpoint loadCheckpoint(const std::string& path) {
     c.batchInEpoch = static_cast<int>(root.at("batch_in_epoch").toInt());
     c.globalBatch = root.at("global_batch").toInt();
     c.optimizerStep = root.at("optimizer_step").toInt();
+    if (root.contains("epoch_running_sums"))
+      c.epochSumsJson = root.at("epoch_running_sums").toStringRef();
     c.trainLoss = root.at("train_loss").toDouble();
     if (!root.at("val_loss").isNone())
       c.valLoss = root.at("val_loss").toDouble();

@@ -36,7 +36,10 @@ struct Checkpoint {
   torch::Tensor rngState;   // torch's CPU generator
   std::string configJson;   // the TrainingConfig
   std::string historyJson;  // the TrainingHistory
-  std::string kind;         // "epoch", "best", "interrupted"
+  // Inside an epoch (batchInEpoch > 0): its train-loss sums so far, {"total", "weight",
+  // "components"}; empty otherwise and in checkpoints written before it existed.
+  std::string epochSumsJson;
+  std::string kind;  // "epoch", "best", "interrupted"
   std::string architecture;
   std::string modelSize;
   int imageSize = 0;

@@ -148,6 +148,22 @@ struct Averager {
     weight += w;
   }
   double mean() const { return weight > 0 ? total / weight : 0.0; }
+  // The running sums as saved in an interrupted checkpoint, so that a resumed epoch's train loss
+  // covers the batches before the interruption too.
+  nlohmann::ordered_json toJson() const {
+    nlohmann::ordered_json components = nlohmann::ordered_json::array();
+    for (const auto& [name, sum] : sums)
+      components.push_back({name, sum});
+    return {{"total", total}, {"weight", weight}, {"components", components}};
+  }
+  static Averager fromJson(const nlohmann::json& j) {
+    Averager a;
+    a.total = j.at("total").get<double>();
+    a.weight = j.at("weight").get<double>();
+    for (const auto& c : j.at("components"))
+      a.sums.emplace_back(c.at(0).get<std::string>(), c.at(1).get<double>());
+    return a;
+  }
   ComponentValues means() const {
     ComponentValues out = sums;
     for (auto& [name, v] : out)
@@ -222,7 +238,10 @@ struct Trainer::Impl {
     int64_t globalBatch = 0;
     torch::Tensor rng;
     std::vector<torch::Tensor> buffers;
+    Averager sums;  // the epoch's train-loss sums before the group
   } group;
+  Averager epochSums;                   // the current epoch's train-loss sums so far
+  std::optional<Averager> resumedSums;  // from an interrupted checkpoint, for its epoch
 
   Impl(TrainerOptions o, TrainerObserver* obs) : options(std::move(o)), observer(obs) {}
 
@@ -405,6 +424,8 @@ struct Trainer::Impl {
     if (c.batchInEpoch > 0) {
       startEpoch = c.epoch + 1;
       startBatch = c.batchInEpoch;
+      if (!c.epochSumsJson.empty())  // older checkpoints: the epoch's loss covers what follows
+        resumedSums = Averager::fromJson(nlohmann::json::parse(c.epochSumsJson));
     } else {
       startEpoch = c.epoch + 1;
       startBatch = 0;
@@ -541,6 +562,8 @@ struct Trainer::Impl {
     c.schedulerJson = scheduler.dump();
     c.epoch = completedEpochs;
     c.batchInEpoch = batchInEpoch;
+    if (batchInEpoch > 0)
+      c.epochSumsJson = group.sums.toJson().dump();
     c.globalBatch = globalBatch;
     c.optimizerStep = optimizerStep;
     c.trainLoss = history.epochs.empty() ? 0.0 : history.epochs.back().trainTotal;
@@ -660,6 +683,7 @@ struct Trainer::Impl {
     group.batch = batch;
     group.globalBatch = globalBatch;
     group.rng = cpuGenerator().get_state();
+    group.sums = epochSums;
     group.buffers.clear();
     if (config.updateEveryBatches > 1) {
       for (const torch::Tensor& b : model->buffers())
@@ -710,8 +734,10 @@ struct Trainer::Impl {
       observer->epochStarted(epoch, config.epochs, batches);
     trainLoader->startEpoch(epoch - 1, static_cast<size_t>(firstBatch));
     optimizer->zero_grad();
+    epochSums = firstBatch > 0 && resumedSums ? *resumedSums : Averager{};
+    resumedSums.reset();
+    Averager& averager = epochSums;
     snapshotGroup(firstBatch);
-    Averager averager;
     const auto epochStart = std::chrono::steady_clock::now();
     auto lastLog = epochStart;
     int samplesSinceLog = 0;

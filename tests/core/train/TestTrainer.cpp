@@ -286,6 +286,20 @@ class TestTrainer : public QObject {
             1e-5 * std::fabs(*full.epochs[1].valTotal),
         qPrintable(
             QString("%1 vs %2").arg(*full.epochs[1].valTotal).arg(*second.epochs[0].valTotal)));
+    // The epoch's train loss covers its batches before the interruption too (the checkpoint
+    // holds the running sums), so it equals the uninterrupted run's.
+    QVERIFY(!saved.epochSumsJson.empty());
+    QVERIFY2(std::fabs(full.epochs[1].trainTotal - second.epochs[0].trainTotal) <=
+                 1e-5 * std::fabs(full.epochs[1].trainTotal),
+             qPrintable(QString("train %1 vs %2")
+                            .arg(full.epochs[1].trainTotal)
+                            .arg(second.epochs[0].trainTotal)));
+    for (const auto& [name, value] : full.epochs[1].trainComponents) {
+      const std::optional<double> resumedValue =
+          findComponent(second.epochs[0].trainComponents, name);
+      QVERIFY2(resumedValue && std::fabs(*resumedValue - value) <= 1e-5 * std::fabs(value) + 1e-12,
+               name.c_str());
+    }
   }
 
   void stopAtAnEpochBoundaryWritesTheInterruptedCheckpoint() {
