@@ -413,6 +413,22 @@ struct Trainer::Impl {
     }
     const nlohmann::json scheduler = nlohmann::json::parse(c.schedulerJson);
     lrMultiplier = scheduler.value("lr_multiplier", 1.0);
+    if (scheduler.contains("total_steps")) {
+      // A dataset of another size gives another number of steps per epoch; the run keeps the
+      // schedule it was on (as PyTorch's OneCycleLR state would) and says so.
+      const OneCycleSchedule saved = OneCycleSchedule::fromJson(scheduler);
+      const int64_t savedTotal = saved.options().totalSteps;
+      const int64_t newTotal = schedule->options().totalSteps;
+      if (savedTotal != newTotal) {
+        schedule = std::make_unique<OneCycleSchedule>(saved);
+        say(LogLevel::Warning,
+            "the training set now gives " + std::to_string(info.optimizerStepsPerEpoch) +
+                " optimizer steps per epoch (" + std::to_string(info.trainPairs) +
+                " pairs); the run keeps its learning-rate schedule of " +
+                std::to_string(savedTotal) + " steps (" + std::to_string(newTotal) +
+                " with this dataset from the start)");
+      }
+    }
     history = TrainingHistory::fromJson(nlohmann::json::parse(c.historyJson));
     globalBatch = c.globalBatch;
     optimizerStep = c.optimizerStep;

@@ -256,6 +256,32 @@ class TestTrainer : public QObject {
     }
   }
 
+  void aResumeOnADatasetOfAnotherSizeKeepsTheSchedule() {
+    TrainingConfig c = tinyConfig(data_, path("resize"), 3);
+    Recorder first;
+    first.onEpoch = [&](const EpochRecord& e) {
+      if (e.epoch == 1)
+        first.trainer->post({TrainerCommand::Kind::StopAfterEpoch});
+    };
+    QVERIFY(train(c, first).outcome == RunOutcome::Stopped);
+    const std::string checkpoint = path("resize/test/longitudinal_mim_epoch_1.pt");
+    const auto savedSchedule = nlohmann::json::parse(loadCheckpoint(checkpoint).schedulerJson);
+    const int64_t savedTotal = savedSchedule.at("total_steps").get<int64_t>();
+
+    test::writeDiscDataset(path("toy_larger"), 24, 64, 2);  // twice the pairs
+    c.dataDir = path("toy_larger");
+    Recorder second;
+    const RunResult resumed = train(c, second, checkpoint);
+    QVERIFY2(resumed.outcome == RunOutcome::Completed, resumed.message.c_str());
+    QCOMPARE(second.warnings.size(), size_t(1));
+    QVERIFY2(second.warnings[0].find("the run keeps its learning-rate schedule of " +
+                                     std::to_string(savedTotal) + " steps") != std::string::npos,
+             second.warnings[0].c_str());
+    const auto finalSchedule = nlohmann::json::parse(
+        loadCheckpoint(path("resize/test/longitudinal_mim_epoch_3.pt")).schedulerJson);
+    QCOMPARE(finalSchedule.at("total_steps").get<int64_t>(), savedTotal);
+  }
+
   void interruptedMidEpochResumesExactly() {
     TrainingConfig c = tinyConfig(data_, path("int_a"), 2);
     c.updateEveryBatches = 2;
