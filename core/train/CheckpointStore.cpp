@@ -114,6 +114,12 @@ void saveCheckpoint(const Checkpoint& c, const std::string& path) {
   root.insert("optimizer_step", c.optimizerStep);
   if (!c.epochSumsJson.empty())
     root.insert("epoch_running_sums", c.epochSumsJson);
+  if (!c.accumulatedGradients.empty()) {
+    GenericDict gradients(c10::IntType::get(), c10::TensorType::get());
+    for (const auto& [index, gradient] : c.accumulatedGradients)
+      gradients.insert(index, gradient);
+    root.insert("accumulated_gradients", gradients);
+  }
   root.insert("train_loss", c.trainLoss);
   root.insert("val_loss", c.valLoss ? c10::IValue(*c.valLoss) : c10::IValue());
   root.insert("rng_state", c.rngState.defined() ? c.rngState.cpu() : torch::Tensor());
@@ -209,6 +215,10 @@ Checkpoint loadCheckpoint(const std::string& path) {
     c.optimizerStep = root.at("optimizer_step").toInt();
     if (root.contains("epoch_running_sums"))
       c.epochSumsJson = root.at("epoch_running_sums").toStringRef();
+    if (root.contains("accumulated_gradients")) {
+      for (const auto& entry : root.at("accumulated_gradients").toGenericDict())
+        c.accumulatedGradients.emplace_back(entry.key().toInt(), entry.value().toTensor());
+    }
     c.trainLoss = root.at("train_loss").toDouble();
     if (!root.at("val_loss").isNone())
       c.valLoss = root.at("val_loss").toDouble();

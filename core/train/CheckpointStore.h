@@ -39,6 +39,8 @@ struct Checkpoint {
   // Inside an epoch (batchInEpoch > 0): its train-loss sums so far, {"total", "weight",
   // "components"}; empty otherwise and in checkpoints written before it existed.
   std::string epochSumsJson;
+  // Inside an accumulation group: parameter index -> its gradient accumulated so far.
+  std::vector<std::pair<int64_t, torch::Tensor>> accumulatedGradients;
   std::string kind;  // "epoch", "best", "interrupted"
   std::string architecture;
   std::string modelSize;

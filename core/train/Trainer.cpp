@@ -231,17 +231,11 @@ struct Trainer::Impl {
   double sessionStart = 0.0;
   std::chrono::steady_clock::time_point clock = std::chrono::steady_clock::now();
 
-  // State at the start of the current accumulation group: an interruption rewinds to it, so a
-  // resumed run replays the group exactly.
-  struct GroupStart {
-    int batch = 0;
-    int64_t globalBatch = 0;
-    torch::Tensor rng;
-    std::vector<torch::Tensor> buffers;
-    Averager sums;  // the epoch's train-loss sums before the group
-  } group;
   Averager epochSums;                   // the current epoch's train-loss sums so far
   std::optional<Averager> resumedSums;  // from an interrupted checkpoint, for its epoch
+  // From an interrupted checkpoint: parameter index -> gradient accumulated before the stop.
+  std::vector<std::pair<size_t, torch::Tensor>> resumedGradients;
+  int stopBatch = 0;  // where a Stop inside an epoch interrupted it (the next batch to train)
 
   Impl(TrainerOptions o, TrainerObserver* obs) : options(std::move(o)), observer(obs) {}
 
@@ -442,6 +436,8 @@ struct Trainer::Impl {
       startBatch = c.batchInEpoch;
       if (!c.epochSumsJson.empty())  // older checkpoints: the epoch's loss covers what follows
         resumedSums = Averager::fromJson(nlohmann::json::parse(c.epochSumsJson));
+      for (const auto& [index, gradient] : c.accumulatedGradients)
+        resumedGradients.emplace_back(static_cast<size_t>(index), gradient);
     } else {
       startEpoch = c.epoch + 1;
       startBatch = 0;
@@ -578,8 +574,16 @@ struct Trainer::Impl {
     c.schedulerJson = scheduler.dump();
     c.epoch = completedEpochs;
     c.batchInEpoch = batchInEpoch;
-    if (batchInEpoch > 0)
-      c.epochSumsJson = group.sums.toJson().dump();
+    if (batchInEpoch > 0) {
+      c.epochSumsJson = epochSums.toJson().dump();
+      // Inside an accumulation group: the gradients accumulated so far, so that a resume
+      // continues the group where it stopped instead of redoing (or losing) its batches.
+      const std::vector<torch::Tensor> params = model->parameters();
+      for (size_t i = 0; i < params.size(); ++i) {
+        if (params[i].grad().defined())
+          c.accumulatedGradients.emplace_back(static_cast<int64_t>(i), params[i].grad().cpu());
+      }
+    }
     c.globalBatch = globalBatch;
     c.optimizerStep = optimizerStep;
     c.trainLoss = history.epochs.empty() ? 0.0 : history.epochs.back().trainTotal;
@@ -695,29 +699,6 @@ struct Trainer::Impl {
 
   // ---- training -----------------------------------------------------------------------------
 
-  void snapshotGroup(int batch) {
-    group.batch = batch;
-    group.globalBatch = globalBatch;
-    group.rng = cpuGenerator().get_state();
-    group.sums = epochSums;
-    group.buffers.clear();
-    if (config.updateEveryBatches > 1) {
-      for (const torch::Tensor& b : model->buffers())
-        group.buffers.push_back(b.detach().clone());
-    }
-  }
-
-  void rewindToGroupStart() {
-    // Parameters only change at optimizer steps, so only buffers (batch-norm statistics), the
-    // random state and the position go back.
-    torch::NoGradGuard noGrad;
-    const std::vector<torch::Tensor> buffers = model->buffers();
-    for (size_t i = 0; i < group.buffers.size() && i < buffers.size(); ++i)
-      buffers[i].copy_(group.buffers[i]);
-    globalBatch = group.globalBatch;
-    cpuGenerator().set_state(group.rng);
-  }
-
   torch::Tensor predict(const torch::Tensor& baseline, const torch::Tensor& followup) {
     if (config.precision == "bf16" && !device.is_cuda()) {
       at::autocast::set_cpu_enabled(true);
@@ -753,7 +734,16 @@ struct Trainer::Impl {
     epochSums = firstBatch > 0 && resumedSums ? *resumedSums : Averager{};
     resumedSums.reset();
     Averager& averager = epochSums;
-    snapshotGroup(firstBatch);
+    if (firstBatch > 0 && !resumedGradients.empty()) {
+      // Resumed inside an accumulation group: the gradients of its batches before the stop.
+      torch::NoGradGuard noGrad;
+      std::vector<torch::Tensor> params = model->parameters();
+      for (const auto& [index, gradient] : resumedGradients) {
+        if (index < params.size())
+          params[index].mutable_grad() = gradient.to(device).clone();
+      }
+    }
+    resumedGradients.clear();
     const auto epochStart = std::chrono::steady_clock::now();
     auto lastLog = epochStart;
     int samplesSinceLog = 0;
@@ -763,6 +753,7 @@ struct Trainer::Impl {
         case Directive::Go:
           break;
         case Directive::Interrupt:
+          stopBatch = batch;
           return EpochEnd::Interrupted;
         case Directive::Abort:
           return EpochEnd::Aborted;
@@ -810,8 +801,6 @@ struct Trainer::Impl {
           composer->discriminatorStep(target, prediction.detach());
       }
       ++globalBatch;
-      if (groupEnds)
-        snapshotGroup(batch + 1);
 
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - epochStart).count();
@@ -1050,10 +1039,9 @@ struct Trainer::Impl {
           return finish(RunOutcome::Diverged, completed);
         }
         if (end == EpochEnd::Interrupted) {
-          rewindToGroupStart();
-          save(makeCheckpoint("interrupted", epoch - 1, group.batch), kInterruptedCheckpointName);
+          save(makeCheckpoint("interrupted", epoch - 1, stopBatch), kInterruptedCheckpointName);
           failureMessage = "stopped at epoch " + std::to_string(epoch) + ", batch " +
-                           std::to_string(group.batch) + "; continue with -c " + lastCheckpoint;
+                           std::to_string(stopBatch) + "; continue with -c " + lastCheckpoint;
           return finish(RunOutcome::Interrupted, completed);
         }
         SamplePrediction sample;

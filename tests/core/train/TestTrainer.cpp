@@ -302,7 +302,10 @@ class TestTrainer : public QObject {
     const Checkpoint saved = loadCheckpoint(checkpoint);
     QCOMPARE(saved.kind, std::string("interrupted"));
     QCOMPARE(saved.epoch, 1);
-    QCOMPARE(saved.batchInEpoch, 2);  // rewound to the start of the accumulation group
+    // Where it stopped, inside an accumulation group of 2 (batches 2 and 3): batch 2 is kept,
+    // with its gradient, instead of being trained again.
+    QCOMPARE(saved.batchInEpoch, 3);
+    QVERIFY(!saved.accumulatedGradients.empty());
     Recorder second;
     const RunResult resumed = train(c, second, checkpoint);
     QVERIFY2(resumed.outcome == RunOutcome::Completed, resumed.message.c_str());
