@@ -204,8 +204,9 @@ std::vector<ConfigField> buildFields() {
                           "clipping off (the reference does not clip)."));
   f.push_back(choiceField("PRECISION", G::Optimisation, &C::precision,
                           {"auto", "fp32", "fp16", "bf16"},
-                          "auto: fp16 with loss scaling on CUDA, fp32 on the CPU. bf16 only where "
-                          "the processor supports it."));
+                          "auto and fp32: 32-bit floats. bf16: bfloat16 forward passes on the CPU, "
+                          "where the processor supports it. fp16 (the reference's autocast with "
+                          "a gradient scaler on CUDA) is not implemented and is refused."));
   f.push_back(choiceField("DEVICE", G::Optimisation, &C::device, {"auto", "cpu", "cuda"},
                           "auto: CUDA when LibTorch sees a GPU, otherwise the CPU."));
   f.push_back(intField("NUM_THREADS", G::Optimisation, &C::numThreads, 0, 1024,

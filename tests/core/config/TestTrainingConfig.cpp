@@ -304,11 +304,15 @@ class TestTrainingConfig : public QObject {
              message.c_str());
   }
 
-  void fp16OnCpuIsRejected() {
-    TrainingConfig c;
-    c.precision = "fp16";
-    c.device = "cpu";
-    QCOMPARE(QString::fromStdString(problemKeys(c)), QString("PRECISION"));
+  void fp16IsRefusedOnEveryDevice() {
+    // It used to pass on CUDA and be ignored there (the run trained in fp32).
+    for (const char* device : {"cpu", "cuda", "auto"}) {
+      TrainingConfig c;
+      c.precision = "fp16";
+      c.device = device;
+      QCOMPARE(QString::fromStdString(problemKeys(c)), QString("PRECISION"));
+      QVERIFY(validateConfig(c)[0].message.find("not implemented") != std::string::npos);
+    }
   }
 
   void setAssignmentsParseEachType() {
