@@ -111,8 +111,13 @@ class ConsoleObserver : public TrainerObserver {
       std::cout << " | Val Loss: " << fixed(*e.valTotal);
     std::cout << (e.best ? " (best)" : "");
     if (e.valMetrics) {
-      std::cout << " | val L1 " << fixed(e.valMetrics->l1RatioToZeros(), 2) << "x zeros, r "
-                << fixed(e.valMetrics->pearson, 2) << ", AUC " << fixed(e.valMetrics->auc, 2);
+      // "n/a" where a metric is undefined: no validation pair has change.
+      auto shown = [](double v) { return std::isfinite(v) ? fixed(v, 2) : std::string("n/a"); };
+      const double ratio = e.valMetrics->l1RatioToZeros();
+      std::cout << " | val L1 "
+                << (std::isfinite(ratio) ? fixed(ratio, 2) + "x zeros"
+                                         : std::string("n/a (no validation pair changes)"))
+                << ", r " << shown(e.valMetrics->pearson) << ", AUC " << shown(e.valMetrics->auc);
     }
     std::cout << " | " << fixed(e.seconds, 1) << " s, " << fixed(e.samplesPerSecond, 1)
               << " samples/s\n";

@@ -933,12 +933,16 @@ struct Trainer::Impl {
       }
       if (record.valMetrics) {
         const ValidationMetrics& m = *record.valMetrics;
-        tensorboard->addScalar("val_metrics/l1_ratio_to_zeros", m.l1RatioToZeros(), record.epoch,
-                               wall);
-        tensorboard->addScalar("val_metrics/pearson_r", m.pearson, record.epoch, wall);
-        tensorboard->addScalar("val_metrics/auc", m.auc, record.epoch, wall);
-        tensorboard->addScalar("val_metrics/ssim", m.ssim, record.epoch, wall);
-        tensorboard->addScalar("val_metrics/l1", m.l1, record.epoch, wall);
+        // Undefined metrics (no validation pair changes) are left out rather than drawn as NaN.
+        for (const auto& [tag, value] :
+             {std::pair<const char*, double>{"val_metrics/l1_ratio_to_zeros", m.l1RatioToZeros()},
+              {"val_metrics/pearson_r", m.pearson},
+              {"val_metrics/auc", m.auc},
+              {"val_metrics/ssim", m.ssim},
+              {"val_metrics/l1", m.l1}}) {
+          if (std::isfinite(value))
+            tensorboard->addScalar(tag, value, record.epoch, wall);
+        }
       }
       tensorboard->addScalar("epoch/learning_rate", record.learningRate, record.epoch, wall);
       tensorboard->addScalar("epoch/beta1", record.beta1, record.epoch, wall);

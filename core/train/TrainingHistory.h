@@ -45,7 +45,10 @@ struct ValidationMetrics {
   double auc = 0.0;
   int pairs = 0;
   int changedPairs = 0;
-  double l1RatioToZeros() const { return l1Zeros > 0.0 ? l1 / l1Zeros : 0.0; }
+  // NaN when the zeros map is exact (no validation pair changes): no ratio is defined then.
+  double l1RatioToZeros() const {
+    return l1Zeros > 0.0 ? l1 / l1Zeros : std::numeric_limits<double>::quiet_NaN();
+  }
 };
 
 struct EpochRecord {

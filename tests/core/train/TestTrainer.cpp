@@ -505,6 +505,16 @@ class TestTrainer : public QObject {
              recorder.warnings[0].c_str());
   }
 
+  void aRatioToAnExactZerosMapIsUndefined() {
+    // No validation pair changes: the zeros map is exact and "0.00x zeros" would be a lie.
+    ValidationMetrics m;
+    m.l1 = 0.01;
+    m.l1Zeros = 0.0;
+    QVERIFY(std::isnan(m.l1RatioToZeros()));
+    m.l1Zeros = 0.02;
+    QCOMPARE(m.l1RatioToZeros(), 0.5);
+  }
+
   void abortWritesNothingMore() {
     TrainingConfig c = tinyConfig(data_, path("abort"), 2);
     Recorder recorder;
