@@ -1,9 +1,13 @@
 #include "train/RunFolder.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -58,15 +62,39 @@ std::string epochRows(const EpochRecord& e) {
   return rows;
 }
 
+// Appends whole rows or nothing: when the disk fills up (or any write fails) part-way through, the
+// file is cut back to its length before the call, so metrics.csv never ends inside a row.
+// POSIX calls rather than std::ofstream: a stream cannot truncate back after a failed flush.
 void append(const std::string& dir, const std::string& text) {
   const fs::path path = fs::path(dir) / "metrics.csv";
-  const bool fresh = !fs::exists(path);
-  std::ofstream out(path, std::ios::app);
-  if (!out)
-    throw Error("cannot write " + path.string());
-  if (fresh)
-    out << RunFolder::metricsHeader();
-  out << text;
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0)
+    throw Error("cannot write " + path.string() + ": " + std::strerror(errno));
+  struct stat before {};
+  if (::fstat(fd, &before) != 0) {
+    const int err = errno;
+    ::close(fd);
+    throw Error("cannot write " + path.string() + ": " + std::strerror(err));
+  }
+  const std::string bytes = before.st_size == 0 ? RunFolder::metricsHeader() + text : text;
+  size_t written = 0;
+  int err = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      err = n < 0 ? errno : ENOSPC;
+      break;
+    }
+    written += static_cast<size_t>(n);
+  }
+  if (err != 0 && ::ftruncate(fd, before.st_size) != 0) {
+    // Nothing more to do: a resume rewrites metrics.csv whole from the checkpoint's history.
+  }
+  ::close(fd);
+  if (err != 0)
+    throw Error("cannot write " + path.string() + ": " + std::strerror(err));
 }
 
 }  // namespace

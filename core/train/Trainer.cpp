@@ -8,8 +8,10 @@
 #include <torch/version.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <sstream>
@@ -463,7 +465,7 @@ struct Trainer::Impl {
         runDir = ".";
       runName = fs::path(runDir).filename().string();
       if (::access(runDir.c_str(), W_OK) != 0)
-        throw Error("cannot write to the run folder " + runDir);
+        throw Error("cannot write to the run folder " + runDir + ": " + std::strerror(errno));
     } else {
       const std::string output =
           config.outputDir.empty() ? RunFolder::defaultOutputDir() : config.outputDir;
@@ -1097,7 +1099,14 @@ struct Trainer::Impl {
         }
       }
     } catch (const Error& e) {
+      // A failed write (disk full, read-only folder) or an unreadable pair: the files already
+      // written are intact (every write is atomic), so the run can go on from its last checkpoint.
       failureMessage = e.what();
+      const std::string resumable =
+          lastCheckpoint.empty() ? options.resumeCheckpoint : lastCheckpoint;
+      if (!resumable.empty())
+        failureMessage +=
+            "; the run stopped, continue with -c " + resumable + " once that is fixed";
       failureKind = dynamic_cast<const DataError*>(&e) ? FailureKind::Data : FailureKind::Other;
       say(LogLevel::Error, failureMessage);
       return finish(RunOutcome::Failed, completed);

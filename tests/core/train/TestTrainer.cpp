@@ -20,6 +20,7 @@
 #include "io/NiftiIO.h"
 #include "train/AccumulationPlan.h"
 #include "train/CheckpointStore.h"
+#include "train/RunFolder.h"
 #include "train/TensorBoardReader.h"
 #include "train/Trainer.h"
 
@@ -615,6 +616,35 @@ class TestTrainer : public QObject {
     for (const auto& e : fs::directory_iterator(r.runDir)) {
       QVERIFY2(e.path().filename().string().find(".tmp-") == std::string::npos, e.path().c_str());
     }
+  }
+
+  // A metrics row that does not fit on the disk is not written at all: the file keeps its whole
+  // rows (before the fix a failed append left half a row behind).
+  void aFailedMetricsAppendLeavesWholeRows() {
+    const std::string dir = path("metrics_append");
+    fs::create_directories(dir);
+    StepRecord step;
+    step.epoch = 1;
+    step.batch = 1;
+    RunFolder::appendMetrics(dir, step);
+    const std::string file = dir + "/metrics.csv";
+    const std::string before = readWholeFile(file);
+    std::signal(SIGXFSZ, SIG_IGN);
+    rlimit old{};
+    getrlimit(RLIMIT_FSIZE, &old);
+    rlimit small = old;
+    small.rlim_cur = before.size() + 10;  // room for a part of the next row only
+    setrlimit(RLIMIT_FSIZE, &small);
+    bool failed = false;
+    try {
+      step.batch = 2;
+      RunFolder::appendMetrics(dir, step);
+    } catch (const Error& e) {
+      failed = std::string(e.what()).find(file + ": File too large") != std::string::npos;
+    }
+    setrlimit(RLIMIT_FSIZE, &old);
+    QVERIFY(failed);
+    QCOMPARE(readWholeFile(file), before);
   }
 
   void badInputsFailBeforeAnyRunFolder_data() {
