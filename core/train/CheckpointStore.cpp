@@ -123,6 +123,12 @@ void saveCheckpoint(const Checkpoint& c, const std::string& path) {
   root.insert("train_loss", c.trainLoss);
   root.insert("val_loss", c.valLoss ? c10::IValue(*c.valLoss) : c10::IValue());
   root.insert("rng_state", c.rngState.defined() ? c.rngState.cpu() : torch::Tensor());
+  if (!c.cudaRngStates.empty()) {
+    c10::List<torch::Tensor> generators;
+    for (const torch::Tensor& generator : c.cudaRngStates)
+      generators.push_back(generator.cpu());
+    root.insert("cuda_rng_states", generators);
+  }
   root.insert("config", c.configJson);
   root.insert("history", c.historyJson);
   root.insert("kind", c.kind);
@@ -224,6 +230,10 @@ Checkpoint loadCheckpoint(const std::string& path) {
       c.valLoss = root.at("val_loss").toDouble();
     if (root.at("rng_state").isTensor())
       c.rngState = root.at("rng_state").toTensor();
+    if (root.contains("cuda_rng_states")) {
+      for (const c10::IValue& generator : root.at("cuda_rng_states").toListRef())
+        c.cudaRngStates.push_back(generator.toTensor());
+    }
     c.configJson = root.at("config").toStringRef();
     c.historyJson = root.at("history").toStringRef();
     c.kind = root.at("kind").toStringRef();

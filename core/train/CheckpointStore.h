@@ -33,7 +33,10 @@ struct Checkpoint {
   int64_t optimizerStep = 0;
   double trainLoss = 0.0;
   std::optional<double> valLoss;
-  torch::Tensor rngState;   // torch's CPU generator
+  torch::Tensor rngState;  // torch's CPU generator
+  // Each visible GPU's generator, as torch.cuda.get_rng_state_all() gives them ("cuda_rng_states"
+  // in the file); empty when the run had no CUDA device.
+  std::vector<torch::Tensor> cudaRngStates;
   std::string configJson;   // the TrainingConfig
   std::string historyJson;  // the TrainingHistory
   // Inside an epoch (batchInEpoch > 0): its train-loss sums so far, {"total", "weight",

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <mutex>
 #include <sstream>
 
 #include "ComputeThreads.h"
@@ -194,6 +195,17 @@ enum class EpochEnd { Finished, Interrupted, Aborted, Diverged };
 // A handle to torch's default CPU generator (dropout masks, random initialisation).
 at::Generator cpuGenerator() {
   return at::detail::getDefaultCPUGenerator();
+}
+
+// The default generator of each visible GPU; none on a machine (or a LibTorch) without CUDA.
+std::vector<at::Generator> cudaGenerators() {
+  std::vector<at::Generator> out;
+  if (!torch::cuda::is_available())
+    return out;
+  const auto count = static_cast<c10::DeviceIndex>(torch::cuda::device_count());
+  for (c10::DeviceIndex i = 0; i < count; ++i)
+    out.push_back(at::globalContext().defaultGenerator(c10::Device(c10::kCUDA, i)));
+  return out;
 }
 
 }  // namespace
@@ -451,11 +463,33 @@ struct Trainer::Impl {
         history.steps.end());
     if (c.rngState.defined())
       cpuGenerator().set_state(c.rngState);
+    restoreCudaRngStates(c.cudaRngStates);
     if (composer->discriminator() && !c.discriminator.empty()) {
       std::map<std::string, torch::Tensor> d(c.discriminator.begin(), c.discriminator.end());
       model::importWeights(*composer->discriminator(), d, true, options.resumeCheckpoint);
     }
     info.resumed = true;
+  }
+
+  // Dropout and augmentation draws on a GPU continue as they would have without the stop.
+  void restoreCudaRngStates(const std::vector<torch::Tensor>& states) {
+    if (states.empty())
+      return;
+    std::vector<at::Generator> generators = cudaGenerators();
+    const size_t shared = std::min(states.size(), generators.size());
+    for (size_t i = 0; i < shared; ++i) {
+      std::lock_guard<std::mutex> lock(generators[i].mutex());
+      generators[i].set_state(states[i]);
+    }
+    if (generators.size() != states.size()) {
+      say(LogLevel::Warning,
+          options.resumeCheckpoint + " holds the CUDA random state of " +
+              std::to_string(states.size()) + " GPU(s) and this machine has " +
+              std::to_string(generators.size()) + "; " +
+              (shared == 0 ? std::string("it is not used")
+                           : "the first " + std::to_string(shared) + " are restored") +
+              ", so random draws on the GPU differ from an uninterrupted run");
+    }
   }
 
   void createRunFolder() {
@@ -592,6 +626,10 @@ struct Trainer::Impl {
     if (!history.epochs.empty())
       c.valLoss = history.epochs.back().valTotal;
     c.rngState = cpuGenerator().get_state();
+    for (at::Generator& generator : cudaGenerators()) {
+      std::lock_guard<std::mutex> lock(generator.mutex());
+      c.cudaRngStates.push_back(generator.get_state());
+    }
     c.configJson = configToJson(config).dump();
     c.historyJson = history.toJson().dump();
     c.kind = kind;

@@ -647,6 +647,39 @@ class TestTrainer : public QObject {
     QCOMPARE(readWholeFile(file), before);
   }
 
+  // A checkpoint written on GPUs keeps each one's generator; read back on a machine without CUDA
+  // the run goes on and says the GPU draws will differ (on a GPU machine they are restored).
+  void cudaRandomStatesTravelInTheCheckpoint() {
+    TrainingConfig c = tinyConfig(data_, path("cuda_rng"), 2);
+    c.saveEveryEpochs = 1;
+    Recorder first;
+    const RunResult r = train(c, first);
+    QVERIFY2(r.outcome == RunOutcome::Completed, r.message.c_str());
+    const std::string file = r.runDir + "/longitudinal_mim_epoch_1.pt";
+    Checkpoint checkpoint = loadCheckpoint(file);
+    if (!torch::cuda::is_available())
+      QVERIFY(checkpoint.cudaRngStates.empty());
+    checkpoint.cudaRngStates = {torch::arange(0, 16, torch::kUInt8),
+                                torch::arange(16, 48, torch::kUInt8)};
+    saveCheckpoint(checkpoint, file);
+    const Checkpoint back = loadCheckpoint(file);
+    QCOMPARE(back.cudaRngStates.size(), size_t(2));
+    QVERIFY(torch::equal(back.cudaRngStates[0], checkpoint.cudaRngStates[0]));
+    QVERIFY(torch::equal(back.cudaRngStates[1], checkpoint.cudaRngStates[1]));
+
+    Recorder second;
+    const RunResult resumed = train(c, second, file);
+    QVERIFY2(resumed.outcome == RunOutcome::Completed, resumed.message.c_str());
+    if (torch::cuda::is_available())
+      return;
+    bool said = false;
+    for (const std::string& w : second.warnings)
+      said = said || w.find(
+                         "holds the CUDA random state of 2 GPU(s) and this machine has 0; it "
+                         "is not used") != std::string::npos;
+    QVERIFY(said);
+  }
+
   void badInputsFailBeforeAnyRunFolder_data() {
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("expected");
