@@ -4,7 +4,8 @@
 #
 #   packaging/install-deps.sh          build + run dependencies
 #   packaging/install-deps.sh --dev    also the test helpers (python3-torch, python3-skimage,
-#                                      python3-nibabel for cross-checks; clang-format)
+#                                      python3-nibabel for cross-checks; clang-format; clang-14 and
+#                                      its runtimes for the ASan/UBSan build and libFuzzer)
 set -euo pipefail
 
 runtime_and_build=(
@@ -16,7 +17,7 @@ runtime_and_build=(
   libprotobuf-dev protobuf-compiler libpng-dev
   xvfb xauth xdotool imagemagick
 )
-dev_extras=(python3-torch python3-nibabel python3-skimage clang-format)
+dev_extras=(python3-torch python3-nibabel python3-skimage clang-format clang-14 libclang-rt-14-dev)
 
 wanted=("${runtime_and_build[@]}")
 case "${1:-}" in

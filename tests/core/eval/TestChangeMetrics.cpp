@@ -94,7 +94,7 @@ class TestChangeMetrics : public QObject {
     QCOMPARE(zeros.pearson, 0.0);
     QCOMPARE(zeros.auc, 0.5);
     QVERIFY(std::fabs(zeros.maskedL1 - 0.5) < 1e-9);
-    QVERIFY_EXCEPTION_THROWN(measureChange(pred, truth, n, n + 1, 0.015), std::invalid_argument);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, measureChange(pred, truth, n, n + 1, 0.015));
   }
 
   void metricsMatchNumpyWhenPresent() {
