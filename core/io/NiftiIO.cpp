@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <mutex>
+#include <sstream>
 
 #include <zlib.h>
 
@@ -19,6 +20,7 @@
 
 #include "Error.h"
 #include "io/AtomicFile.h"
+#include "io/NiftiHeaderCheck.h"
 
 namespace fs = std::filesystem;
 
@@ -66,6 +68,7 @@ itk::ImageIOBase::Pointer openNifti(const std::string& path) {
   if (!hasNiftiExtension(path)) {
     throw DataError(path, path + ": not a NIfTI file name (expected .nii or .nii.gz)");
   }
+  checkNiftiHeaderFields(path);
   itk::ImageIOBase::Pointer io =
       itk::ImageIOFactory::CreateImageIO(path.c_str(), itk::IOFileModeEnum::ReadMode);
   if (!io) {
@@ -132,28 +135,41 @@ RawNiftiScan scanRawNifti(const std::string& path) {
   if (!native && !swapped)
     return scan;  // NIfTI-2: ITK's own checks only
 
+  // A NIfTI pair (.hdr + .img, magic "ni1") or an Analyze header keeps its pixels in another
+  // file: ITK's own checks only.
+  if (std::memcmp(header + 344, "n+1", 4) != 0)
+    return scan;
+  // The header's numbers come from whoever wrote the file: sizes are computed in double, where no
+  // product of them can wrap around, and the data block is only read once it is known to fit.
   const int64_t rank = headerField<int16_t>(header, 40, swapped);
-  size_t voxels = 1;
-  for (int d = 1; d <= rank && d < 8; ++d) {
-    voxels *= static_cast<size_t>(
-        std::max<int16_t>(1, headerField<int16_t>(header, 40 + 2 * d, swapped)));
-  }
+  double voxelCount = 1.0;
+  for (int d = 1; d <= rank && d < 8; ++d)
+    voxelCount *= std::max<int16_t>(1, headerField<int16_t>(header, 40 + 2 * d, swapped));
   const int16_t datatype = headerField<int16_t>(header, 70, swapped);
   const size_t bytesPerVoxel =
       static_cast<size_t>(std::max<int16_t>(0, headerField<int16_t>(header, 72, swapped))) / 8;
-  const size_t offset =
-      static_cast<size_t>(std::max(0.0f, headerField<float>(header, 108, swapped)));
-  const size_t expected = offset + voxels * bytesPerVoxel;
-  if (bytes.size() < expected) {
+  const float voxOffset = headerField<float>(header, 108, swapped);
+  if (!std::isfinite(voxOffset) || voxOffset < 0.0f) {
+    throw DataError(path, path + ": corrupt header (the pixel data offset vox_offset is " +
+                              std::to_string(voxOffset) + ")");
+  }
+  const double expected = std::floor(voxOffset) + voxelCount * static_cast<double>(bytesPerVoxel);
+  if (static_cast<double>(bytes.size()) < expected) {
+    std::ostringstream announced;
+    announced.precision(15);
+    announced << expected;
     throw DataError(path, path + ": corrupt or truncated pixel data (holds " +
-                              std::to_string(bytes.size()) + " of the " + std::to_string(expected) +
+                              std::to_string(bytes.size()) + " of the " + announced.str() +
                               " bytes its header announces)");
   }
+  const auto offset = static_cast<size_t>(voxOffset);
+  const auto voxels = static_cast<size_t>(voxelCount);
 
   constexpr int16_t kFloat32 = 16;
   constexpr int16_t kFloat64 = 64;
-  if (datatype != kFloat32 && datatype != kFloat64)
-    return scan;
+  if (!(datatype == kFloat32 && bytesPerVoxel == 4) &&
+      !(datatype == kFloat64 && bytesPerVoxel == 8))
+    return scan;  // not floating point, or a bitpix that disagrees (ITK refuses it)
   float slope = headerField<float>(header, 112, swapped);
   float intercept = headerField<float>(header, 116, swapped);
   if (slope == 0.0f || !std::isfinite(slope)) {

@@ -1,13 +1,18 @@
+// Over 400 lines for a reason: the pickle interpreter, the bounded zip adapter and the two archive
+// readers that use them share one anonymous namespace, so the interpreter stays private.
 #include "model/TorchSaveReader.h"
 
 #include <caffe2/serialize/inline_container.h>
 #include <caffe2/serialize/read_adapter_interface.h>
+#include <torch/csrc/jit/serialization/import_read.h>
 
 #include <cstring>
 #include <memory>
 #include <stdexcept>
 #include <variant>
 #include <vector>
+
+#include "model/PickleScan.h"
 
 // Written by hand: LibTorch 1.13's unpickler (torch::pickle_load) turns every
 // collections.OrderedDict into None, and model.state_dict() is an OrderedDict, so it cannot read
@@ -264,13 +269,16 @@ class Unpickler {
   }
   int64_t long1() {
     const size_t n = byte();
+    if (n > 8)
+      throw std::runtime_error("malformed pickle: a LONG1 of " + std::to_string(n) +
+                               " bytes does not fit in 64 bits");
     const std::string b = bytes(n);
-    int64_t v = 0;
+    uint64_t v = 0;  // unsigned: shifting a signed value past its range is undefined
     for (size_t i = n; i-- > 0;)
       v = (v << 8) | static_cast<unsigned char>(b[i]);
     if (n > 0 && n < 8 && (static_cast<unsigned char>(b[n - 1]) & 0x80))
-      v -= int64_t(1) << (8 * n);
-    return v;
+      v -= uint64_t(1) << (8 * n);  // two's complement of an n-byte negative number
+    return static_cast<int64_t>(v);
   }
   double binfloat() {
     const std::string b = bytes(8);
@@ -398,15 +406,32 @@ void collect(const ValuePtr& value, const std::string& prefix,
 }  // namespace
 
 std::map<std::string, torch::Tensor> readTorchSaveTensors(const std::string& bytes) {
-  auto adapter = std::make_shared<BytesAdapter>(bytes);
-  caffe2::serialize::PyTorchStreamReader zip(adapter);  // throws for non-zip input
-  auto record = zip.getRecord("data.pkl");
-  const std::string pickle(static_cast<const char*>(std::get<0>(record).get()),
-                           std::get<1>(record));
-  Unpickler unpickler(pickle, zip);
-  std::map<std::string, torch::Tensor> tensors;
-  collect(unpickler.run(), "", tensors);
-  return tensors;
+  try {
+    auto adapter = std::make_shared<BytesAdapter>(bytes);
+    caffe2::serialize::PyTorchStreamReader zip(adapter);  // throws for non-zip input
+    auto record = zip.getRecord("data.pkl");
+    const std::string pickle(static_cast<const char*>(std::get<0>(record).get()),
+                             std::get<1>(record));
+    Unpickler unpickler(pickle, zip);
+    std::map<std::string, torch::Tensor> tensors;
+    collect(unpickler.run(), "", tensors);
+    return tensors;
+  } catch (const c10::Error& e) {
+    // LibTorch's zip reader reports a damaged archive with c10::Error (not a runtime_error);
+    // callers get the one documented exception type, with the first line of its message.
+    const std::string what = e.what();
+    throw std::runtime_error(what.substr(0, what.find('\n')));
+  }
+}
+
+c10::IValue loadPickleArchive(const std::string& bytes) {
+  caffe2::serialize::PyTorchStreamReader zip(std::make_shared<BytesAdapter>(bytes));
+  const auto record = zip.getRecord("data.pkl");
+  requireWellFormedPickle(
+      std::string(static_cast<const char*>(std::get<0>(record).get()), std::get<1>(record)));
+  // The arguments torch::pickle_load passes: archive "data", no prefixes, no custom types.
+  return torch::jit::readArchiveAndTensors("data", "", "", c10::nullopt, c10::nullopt, c10::nullopt,
+                                           zip);
 }
 
 }  // namespace longmim::model

@@ -6,6 +6,7 @@
 
 #include "Error.h"
 #include "io/AtomicFile.h"
+#include "model/TorchSaveReader.h"
 #include "model/WeightImport.h"
 
 namespace longmim {
@@ -173,7 +174,7 @@ Checkpoint loadCheckpoint(const std::string& path) {
   const std::string bytes = readWholeFile(path);
   c10::IValue value;
   try {
-    value = torch::pickle_load(std::vector<char>(bytes.begin(), bytes.end()));
+    value = model::loadPickleArchive(bytes);
   } catch (const std::exception& e) {
     std::string reason = e.what();
     reason = reason.substr(0, reason.find('\n'));

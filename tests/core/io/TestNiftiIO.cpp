@@ -1,8 +1,10 @@
 // Tests NIfTI reading of every supported datatype and layout, scaling, errors, and atomic writing.
+#include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -51,6 +53,19 @@ class TestNiftiIO : public QObject {
   }
 
  private Q_SLOTS:
+  // The inputs FuzzNifti found that made ITK abort or invoked undefined behaviour
+  // (tests/fuzz/corpus/nifti/finding-*): each is now refused with an error naming the file.
+  void fuzzFindingsAreRefusedWithAClearError() {
+    const QDir corpus(LONGMIM_SOURCE_DIR "/tests/fuzz/corpus/nifti");
+    const QStringList findings = corpus.entryList({"finding-*"}, QDir::Files);
+    QVERIFY(findings.size() >= 3);
+    for (const QString& name : findings) {
+      const std::string file = corpus.filePath(name).toStdString();
+      const std::string message = errorOf([&] { (void)readImage2D(file); });
+      QVERIFY2(message.rfind(file + ": ", 0) == 0, (name + ": " + message.c_str()).toUtf8());
+    }
+  }
+
   void readsEveryDatatype() {
     checkType<unsigned char>("uint8", 250);
     checkType<short>("int16", -3);
@@ -93,6 +108,39 @@ class TestNiftiIO : public QObject {
         message.find("short.nii: corrupt or truncated pixel data (holds 1276 of the 1376 bytes") !=
             std::string::npos,
         message.c_str());
+  }
+
+  // Headers whose geometry is not finite made ITK 5.2 call abort() (found by tests/fuzz): each
+  // must be refused with an error naming the file and the field, before ITK reads it.
+  void nonFiniteGeometryIsRefusedBeforeItk_data() {
+    QTest::addColumn<int>("offset");
+    QTest::addColumn<float>("value");
+    QTest::addColumn<int>("sformCode");
+    QTest::addColumn<QString>("field");
+    const float nan = std::nanf("");
+    const float inf = INFINITY;
+    QTest::newRow("NaN in the sform") << 284 << nan << 2 << "srow_x[1] is nan";
+    QTest::newRow("inf in the sform") << 320 << inf << 1 << "srow_z[2] is inf";
+    QTest::newRow("inf spacing") << 84 << inf << 0 << "pixdim[2] is inf";
+    QTest::newRow("absurd quaternion") << 256 << 3e30f << 0 << "quatern_b/c/d[0] is 3e+30";
+  }
+  void nonFiniteGeometryIsRefusedBeforeItk() {
+    QFETCH(int, offset);
+    QFETCH(float, value);
+    QFETCH(int, sformCode);
+    QFETCH(QString, field);
+    writeImage2D(rampImage(8, 8), path("geometry.nii"));
+    std::string bytes = readWholeFile(path("geometry.nii"));
+    const int16_t code = static_cast<int16_t>(sformCode);
+    std::memcpy(&bytes[254], &code, sizeof(code));
+    const int16_t qformCode = 1;
+    std::memcpy(&bytes[252], &qformCode, sizeof(qformCode));
+    std::memcpy(&bytes[static_cast<size_t>(offset)], &value, sizeof(value));
+    writeBytes(path("bad_geometry.nii"), bytes);
+    const std::string message = errorOf([&] { readImage2D(path("bad_geometry.nii")); });
+    const std::string expected =
+        path("bad_geometry.nii") + ": corrupt NIfTI header (" + field.toStdString();
+    QVERIFY2(message.find(expected) != std::string::npos, message.c_str());
   }
 
   void uncompressedAndCompressedReadTheSame() {

@@ -1,5 +1,6 @@
 // Tests weight import: strict round trips (our files and Python torch.save files), encoder-only
 // import, and the messages for every kind of wrong file.
+#include <QDir>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -14,6 +15,7 @@
 #include "config/Presets.h"
 #include "model/ModelFactory.h"
 #include "model/WeightImport.h"
+#include "train/CheckpointStore.h"
 
 using namespace longmim;
 using longmim::test::errorOf;
@@ -62,6 +64,22 @@ class TestWeightImport : public QObject {
   std::string path(const char* name) const { return dir_.filePath(name).toStdString(); }
 
  private Q_SLOTS:
+  // The inputs FuzzCheckpoint found that crashed, overflowed a buffer, leaked, or made LibTorch
+  // allocate gigabytes (tests/fuzz/corpus/checkpoint/finding-*): each is now refused with an
+  // error naming the file, by both readers.
+  void fuzzFindingsAreRefusedWithAClearError() {
+    const QDir corpus(LONGMIM_SOURCE_DIR "/tests/fuzz/corpus/checkpoint");
+    const QStringList findings = corpus.entryList({"finding-*"}, QDir::Files);
+    QVERIFY(findings.size() >= 3);
+    for (const QString& name : findings) {
+      const std::string file = corpus.filePath(name).toStdString();
+      const std::string checkpoint = errorOf([&] { (void)loadCheckpoint(file); });
+      QVERIFY2(checkpoint.rfind(file + ": ", 0) == 0, (name + ": " + checkpoint.c_str()).toUtf8());
+      const std::string weights = errorOf([&] { (void)model::readStateDict(file); });
+      QVERIFY2(weights.rfind(file + ": ", 0) == 0, (name + ": " + weights.c_str()).toUtf8());
+    }
+  }
+
   void strictRoundTripOfAStateDict() {
     const LongitudinalModel source = buildModel(tiny("reference", 1));
     const LongitudinalModel target = buildModel(tiny("reference", 2));
