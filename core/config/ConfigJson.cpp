@@ -154,7 +154,9 @@ TrainingConfig loadConfigFile(const std::string& path, const TrainingConfig& bas
   nlohmann::json object;
   try {
     object = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // parse_error, and out_of_range for a number too large for a double (found by
+    // FuzzParamsJson: it escaped as an unexpected error).
     throw ConfigError({}, path + ": not valid JSON (" + std::string(e.what()) + ")");
   }
   TrainingConfig config = base;

@@ -97,6 +97,37 @@ T headerField(const unsigned char* header, int offset, bool swapped) {
   return value;
 }
 
+// Bytes per voxel of a NIfTI datatype code (0 for codes ITK does not read).
+double datatypeBytes(int16_t datatype) {
+  switch (datatype) {
+    case 2:
+    case 256:
+      return 1;  // uint8, int8
+    case 4:
+    case 512:
+      return 2;  // int16, uint16
+    case 8:
+    case 16:
+    case 768:
+    case 2304:
+      return 4;  // int32, float32, uint32, RGBA32
+    case 128:
+      return 3;  // RGB24
+    case 32:
+    case 64:
+    case 1024:
+    case 1280:
+      return 8;  // complex64, float64, int64, uint64
+    case 1536:
+    case 1792:
+      return 16;  // float128, complex128
+    case 2048:
+      return 32;  // complex256
+    default:
+      return 0;
+  }
+}
+
 // What the raw bytes of a NIfTI-1 file say, independently of nifticlib.
 struct RawNiftiScan {
   std::vector<std::pair<size_t, float>> nonFinite;  // voxel index, value after scaling
@@ -130,15 +161,14 @@ RawNiftiScan scanRawNifti(const std::string& path) {
   if (bytes.size() < 348)
     return scan;
   const unsigned char* header = bytes.data();
-  const bool native = headerField<int32_t>(header, 0, false) == 348;
-  const bool swapped = !native && headerField<int32_t>(header, 0, true) == 348;
-  if (!native && !swapped)
+  // Only ".nii" / ".nii.gz" names get here, so the pixels follow the header in this file. Every
+  // NIfTI-1 or Analyze header is checked, recognised as nifticlib does (it reads a file whose
+  // sizeof_hdr is wrong when the magic is right, and one without magic as Analyze 7.5), byte order
+  // from dim[0]; otherwise ITK would allocate whatever image the header claims (found by fuzzing).
+  if (std::memcmp(header + 4, "n+2", 4) == 0 || std::memcmp(header + 4, "ni2", 4) == 0)
     return scan;  // NIfTI-2: ITK's own checks only
-
-  // A NIfTI pair (.hdr + .img, magic "ni1") or an Analyze header keeps its pixels in another
-  // file: ITK's own checks only.
-  if (std::memcmp(header + 344, "n+1", 4) != 0)
-    return scan;
+  const int16_t nativeRank = headerField<int16_t>(header, 40, false);
+  const bool swapped = !(nativeRank >= 1 && nativeRank <= 7);
   // The header's numbers come from whoever wrote the file: sizes are computed in double, where no
   // product of them can wrap around, and the data block is only read once it is known to fit.
   const int64_t rank = headerField<int16_t>(header, 40, swapped);
@@ -148,12 +178,15 @@ RawNiftiScan scanRawNifti(const std::string& path) {
   const int16_t datatype = headerField<int16_t>(header, 70, swapped);
   const size_t bytesPerVoxel =
       static_cast<size_t>(std::max<int16_t>(0, headerField<int16_t>(header, 72, swapped))) / 8;
+  // ITK sizes its buffer from the datatype, not bitpix: the larger of the two, at least a byte.
+  const double bytesForCheck =
+      std::max({1.0, static_cast<double>(bytesPerVoxel), datatypeBytes(datatype)});
   const float voxOffset = headerField<float>(header, 108, swapped);
   if (!std::isfinite(voxOffset) || voxOffset < 0.0f) {
     throw DataError(path, path + ": corrupt header (the pixel data offset vox_offset is " +
                               std::to_string(voxOffset) + ")");
   }
-  const double expected = std::floor(voxOffset) + voxelCount * static_cast<double>(bytesPerVoxel);
+  const double expected = std::floor(voxOffset) + voxelCount * bytesForCheck;
   if (static_cast<double>(bytes.size()) < expected) {
     std::ostringstream announced;
     announced.precision(15);

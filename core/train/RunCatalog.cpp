@@ -71,7 +71,7 @@ nlohmann::json parseParams(const std::string& path) {
   text << in.rdbuf();
   try {
     return nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, out_of_range (1e999)
     throw DataError(path, path + " is not valid JSON (" + e.what() + ")");
   }
 }

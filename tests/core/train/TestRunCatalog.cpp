@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "Error.h"
+#include "ErrorOf.h"
 #include "TestImages.h"
 #include "config/Presets.h"
 #include "train/ProcessStart.h"
@@ -189,6 +190,11 @@ class TestRunCatalog : public QObject {
     QCOMPARE(runs[0].status, std::string("unreadable"));
     const std::string brokenFile = output + "/longitudinal_mim_broken/training_params.json";
     QVERIFY2(runs[0].message.find(brokenFile + " is not valid JSON") == 0, runs[0].message.c_str());
+    // A number beyond a double (nlohmann_json's out_of_range) is damage too (found by fuzzing).
+    writeParams(output + "/longitudinal_mim_broken", R"({"status": "running", "epochs": 1e999})");
+    const std::string overflow =
+        errorOf([&] { (void)readRun(output + "/longitudinal_mim_broken"); });
+    QVERIFY2(overflow.find(brokenFile + " is not valid JSON") == 0, overflow.c_str());
     QVERIFY(runs[0].lastModified > 0.0);
 
     QCOMPARE(runs[1].name, std::string("longitudinal_mim_good"));
