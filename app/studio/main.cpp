@@ -7,8 +7,8 @@
 
 #include <cstring>
 
-#include "MainWindow.h"
-#include "StudioPlatform.h"
+#include "shell/MainWindow.h"
+#include "shell/StudioPlatform.h"
 
 namespace {
 

@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "ComponentCurvesView.h"
-#include "LiveLossPlot.h"
+#include "curves/ComponentCurvesView.h"
+#include "curves/LiveLossPlot.h"
 
 using namespace longmim;
 using namespace longmim::studio;

@@ -6,7 +6,7 @@
 #include <vtkNew.h>
 #include <vtkRenderer.h>
 
-#include "VtkView.h"
+#include "viewer/VtkView.h"
 
 namespace longmim::test {
 

@@ -1,0 +1,270 @@
+// The studio's live loss curves: one curve (the total or a loss component) of a training run as it
+// trains -- logged batches raw and smoothed, train and validation per epoch, learning rate, best
+// epoch, hyperparameter edits, another run for comparison -- with zoom, hover read-out and exports.
+#pragma once
+
+#include <QString>
+#include <QStringList>
+#include <QVector>
+#include <QWidget>
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "LossChartStyle.h"
+#include "TotalLossChart.h"
+#include "curves/CurveSmoothing.h"
+#include "train/TrainingHistory.h"
+
+class QAction;
+class QComboBox;
+class QCPAxis;
+class QCPAxisRect;
+class QCPGraph;
+class QCPItemStraightLine;
+class QCPItemText;
+class QCPItemTracer;
+class QCPLegend;
+class QCPTextElement;
+class QCustomPlot;
+class QDoubleSpinBox;
+class QMouseEvent;
+class QSlider;
+class QTimer;
+
+namespace longmim::studio {
+
+class LiveLossPlot : public QWidget {
+  Q_OBJECT
+
+ public:
+  // The graphs the plot holds, each one QCPGraph.
+  enum class Curve {
+    Steps,                 // the selected curve per logged batch, faint
+    SmoothedSteps,         // the same, smoothed (bold)
+    TrainEpochs,           // per epoch, line and markers
+    ValidationEpochs,      // per epoch, line and markers
+    BestEpoch,             // one star on the validation curve at the best epoch
+    LearningRate,          // per logged batch, on the right y-axis
+    ComparisonTrain,       // the comparison run per epoch, dashed
+    ComparisonValidation,  // the comparison run per epoch, dashed
+  };
+  static constexpr int kCurveCount = 8;
+
+  // The name of the weighted total in curveNames(); the other names are loss components.
+  static QString totalCurveName();
+
+  explicit LiveLossPlot(QWidget* parent = nullptr);
+  ~LiveLossPlot() override;
+
+  // Live feed, from the GUI thread while a run trains. Each call is O(1) amortised: the records go
+  // into the plot's data containers at the next refresh tick (refreshInterval()), which replots
+  // once for everything appended since the last one.
+  void appendStep(const StepRecord& step);
+  // `bestEpoch`: the best epoch so far (0: none yet), as the trainer reports it with the epoch.
+  void appendEpoch(const EpochRecord& epoch, int bestEpoch);
+  void appendEdit(const EditRecord& edit);
+
+  // Replaces everything with `history` (a finished run opened, a run resumed) and shows it now.
+  void setHistory(const TrainingHistory& history);
+  // Forgets the run; the comparison run and the caption stay. Auto-ranging comes back on.
+  void clear();
+  // Everything appended so far, including what the next tick has yet to draw.
+  const TrainingHistory& history() const { return history_; }
+
+  // Overlays another run's per-epoch train and validation values of the selected curve, dashed,
+  // with `label` in their legend entries and read-out.
+  void setComparison(const TrainingHistory& other, const QString& label);
+  void clearComparison();
+  bool hasComparison() const { return hasComparison_; }
+  QString comparisonLabel() const { return comparisonLabel_; }
+
+  // Title rows above the plot; exportRunFigures() puts the same caption on loss_curves.png.
+  void setCaption(const LossPlotCaption& caption);
+  const LossPlotCaption& caption() const { return caption_; }
+
+  // totalCurveName() and every loss component seen so far, in the order they appeared.
+  QStringList curveNames() const;
+  // Shows `name` (one of curveNames()); returns false, changing nothing, for an unknown name.
+  bool setCurve(const QString& name);
+  QString curve() const { return curve_; }
+
+  // Weight of the exponential moving average in [0, 0.99] (TensorBoard's smoothing slider).
+  void setSmoothing(double weight);
+  double smoothing() const { return smoothing_.weight(); }
+
+  // Logarithmic loss axis; points <= 0 are then left out. The learning-rate axis stays linear.
+  void setLogScale(bool on);
+  bool logScale() const;
+
+  void setLearningRateVisible(bool on);
+  bool learningRateVisible() const;
+
+  // Fits the axes to everything shown and follows new data again after the user zoomed or panned.
+  void fit();
+  // False while the user's zoom or pan holds the view (appends do not move it).
+  bool autoRange() const { return autoRange_; }
+
+  // How often appended records are drawn, in milliseconds.
+  void setRefreshInterval(int milliseconds);
+  int refreshInterval() const;
+  // Draws what has been appended now, without waiting for the tick.
+  void refresh();
+
+  // Exports throw longmim::Error naming the file they could not write; a file already there is
+  // then left untouched.
+  // The plot as shown, at its size on screen (1200 x 675 before it was laid out), by suffix:
+  // .png, .pdf or .svg.
+  void exportImage(const QString& path);
+  // The run's logged steps and epochs in metrics.csv's layout (see LossCsvExport.h).
+  void exportCsv(const QString& path) const;
+  // loss_curves.png and detailed_loss_curves.png in `dir`, drawn by writeLossCurves and
+  // writeDetailedLossCurves with this plot's caption, as the command line draws them.
+  void exportRunFigures(const QString& dir) const;
+
+  // For tests and the studio's wiring.
+  QCustomPlot* plot() const { return plot_; }
+  QCPAxisRect* axisRect() const { return rect_; }
+  QCPGraph* graph(Curve curve) const;
+  int pointCount(Curve curve) const;
+  // Where the dashed edit markers stand on the epoch axis, in the order of history().edits.
+  QVector<double> editMarkerPositions() const;
+  QStringList editMarkerLabels() const;
+  // What the hover read-out says about the point nearest the mouse; empty when none is near.
+  QString hoverText() const;
+  QAction* fitAction() const { return fitAction_; }
+  QAction* logScaleAction() const { return logScaleAction_; }
+  QAction* learningRateAction() const { return learningRateAction_; }
+  QAction* exportImageAction() const { return exportImageAction_; }
+  QAction* exportCsvAction() const { return exportCsvAction_; }
+  QAction* exportRunFiguresAction() const { return exportRunFiguresAction_; }
+
+ Q_SIGNALS:
+  void curveChanged(const QString& name);
+  // A file written from the export actions (not from the export functions called directly).
+  void exported(const QString& path);
+
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
+  void showEvent(QShowEvent* event) override;
+
+ private:
+  // The extremes of what a graph holds, kept as points are added so that fitting the axes does
+  // not walk 100k points every tick.
+  struct Extent {
+    bool any = false;
+    double keyLow = 0.0;
+    double keyHigh = 0.0;
+    double valueLow = 0.0;
+    double valueHigh = 0.0;
+    void include(double key, double value);
+    void include(const Extent& other);
+  };
+  // A graph and, for each of its points, the record it shows (an index into the steps or epochs
+  // of the run or of the comparison), for the hover read-out.
+  struct Series {
+    QCPGraph* graph = nullptr;
+    std::vector<int> source;
+    Extent extent;
+  };
+  struct EditMarker {
+    QCPItemStraightLine* line = nullptr;
+    QCPItemText* label = nullptr;
+    bool settled = false;  // a step at or after the edit is drawn: its position is final
+  };
+
+  void createControls();
+  void createPlot();
+  void createAxes();
+  void createGraphs();
+  void createHoverItems();
+  void createActions();
+  QCPGraph* addGraph(QCPAxis* valueAxis, const QString& name);
+  Series& series(Curve curve) { return series_[size_t(curve)]; }
+  const Series& series(Curve curve) const { return series_[size_t(curve)]; }
+
+  void scheduleRefresh();
+  void onRefreshTick();
+  void replotSoon();
+  // Adds the records appended since the last call to the graphs.
+  void showPending();
+  // Empties the run's graphs and shows the whole history again (curve, scale or smoothing
+  // changed, or a new history).
+  void rebuild();
+  void showStep(int index);
+  void showEpoch(int index);
+  void addEditMarker(int index);
+  void updateEditMarkers();
+  void updateBestMarker();
+  void updateComparison();
+  void updateLegend();
+  void updateAxisLabels();
+  void applyAutoRange();
+  void addPoint(Series& target, double key, double value, int source);
+  void clearSeries(Series& target);
+  void noteComponents(const ComponentValues& components);
+  void noteMetrics(const EpochRecord& epoch);  // adds the validation-metric curves once
+  void resetCurveNames();
+
+  std::optional<double> stepValue(const StepRecord& step) const;
+  std::optional<double> trainValue(const EpochRecord& epoch) const;
+  std::optional<double> validationValue(const EpochRecord& epoch) const;
+
+  void onCurveChosen(int index);
+  void onMouseMove(QMouseEvent* event);
+  void showHoverAt(const QPointF& pixel);
+  void hideHover();
+  QString describePoint(Curve curve, int source) const;
+
+  void chooseImageExport();
+  void chooseCsvExport();
+  void chooseRunFiguresExport();
+  QString suggestedExportPath(const QString& fileName) const;
+
+  LossChartStyle style_;
+  QCustomPlot* plot_ = nullptr;
+  QCPAxisRect* rect_ = nullptr;
+  QCPLegend* legend_ = nullptr;
+  QCPTextElement* title_ = nullptr;
+  QCPTextElement* subtitle_ = nullptr;
+  QCPItemText* noData_ = nullptr;
+  QCPGraph* editLegendEntry_ = nullptr;
+  QCPItemTracer* hoverTracer_ = nullptr;
+  QCPItemText* hoverLabel_ = nullptr;
+  std::array<Series, kCurveCount> series_;
+  std::vector<EditMarker> editMarkers_;
+  std::vector<QCPGraph*> legendShown_;
+
+  QComboBox* curveBox_ = nullptr;
+  QSlider* smoothingSlider_ = nullptr;
+  QDoubleSpinBox* smoothingSpin_ = nullptr;
+  QAction* fitAction_ = nullptr;
+  QAction* logScaleAction_ = nullptr;
+  QAction* learningRateAction_ = nullptr;
+  QAction* exportImageAction_ = nullptr;
+  QAction* exportCsvAction_ = nullptr;
+  QAction* exportRunFiguresAction_ = nullptr;
+  QTimer* refreshTimer_ = nullptr;
+
+  TrainingHistory history_;
+  TrainingHistory comparison_;
+  QString comparisonLabel_;
+  bool hasComparison_ = false;
+  LossPlotCaption caption_;
+  QString curve_;
+  std::string component_;  // curve_ as core names it, looked up per record; empty for the total
+  std::vector<std::string> componentNames_;  // loss components; the metric curves follow them
+  ComponentValues lastComponents_;  // the last record's components: most records repeat them
+  CurveSmoothing smoothing_;
+  std::vector<double> smoothedByStep_;  // NaN where a step has no value of the curve
+  size_t shownSteps_ = 0;
+  size_t shownEpochs_ = 0;
+  bool autoRange_ = true;
+  bool settingRange_ = false;  // ranges changed by the plot itself, not by the user
+  bool replotWhenShown_ = false;
+  QString exportFolder_;
+};
+
+}  // namespace longmim::studio

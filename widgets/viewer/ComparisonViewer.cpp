@@ -1,0 +1,874 @@
+#include "viewer/ComparisonViewer.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QEvent>
+#include <QFileInfo>
+#include <QFontInfo>
+#include <QHBoxLayout>
+#include <QImageWriter>
+#include <QLabel>
+#include <QPainter>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSlider>
+#include <QStandardItemModel>
+#include <QVBoxLayout>
+
+#include <vtkCommand.h>
+#include <vtkRenderWindowInteractor.h>
+#include <vtkRenderer.h>
+#include <vtkTextProperty.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "viewer/PanelInteractorStyle.h"
+#include "viewer/ViewerPanel.h"
+#include "viewer/VtkView.h"
+
+namespace longmim::studio {
+namespace {
+
+// One line under the panels: the error, the agreement and the change detection of the shown
+// prediction, with the error of predicting all zeros for scale.
+QString pairMetricsText(const longmim::PairMetrics& m) {
+  auto n = [](double v, int digits) {
+    return std::isfinite(v) ? QString::number(v, 'f', digits) : QStringLiteral("-");
+  };
+  QString text = QStringLiteral("Prediction vs ground truth: L1 %1").arg(m.l1, 0, 'g', 4);
+  if (m.l1Zeros > 0.0)
+    text += QStringLiteral(" (%1x zeros)").arg(n(m.l1 / m.l1Zeros, 2));
+  return text + QStringLiteral(" · L2 %1 · SSIM %2 · r %3 · AUC %4")
+                    .arg(m.l2, 0, 'g', 4)
+                    .arg(n(m.ssim, 3), n(m.pearson, 3), n(m.auc, 3));
+}
+
+// Far enough that every prop (at |z| < 1) lies well inside the clipping range.
+constexpr double kCameraDistance = 1000.0;
+// A little room around the image when it is fitted into the panels.
+constexpr double kFitMargin = 1.02;
+constexpr double kMinimumExportScale = 2.0;
+
+QString formatValue(const std::optional<double>& value, bool signedValue) {
+  if (!value)
+    return QStringLiteral("–");
+  const QString text = QString::number(*value, 'g', 4);
+  return signedValue && *value > 0 ? QLatin1Char('+') + text : text;
+}
+
+QString ordinal(double percent) {
+  const QString number = QString::number(percent, 'g', 4);
+  const int whole = int(percent);
+  if (double(whole) != percent)
+    return number + QStringLiteral("th");
+  const int lastTwo = whole % 100;
+  if (lastTwo >= 11 && lastTwo <= 13)
+    return number + QStringLiteral("th");
+  switch (whole % 10) {
+    case 1:
+      return number + QStringLiteral("st");
+    case 2:
+      return number + QStringLiteral("nd");
+    case 3:
+      return number + QStringLiteral("rd");
+    default:
+      return number + QStringLiteral("th");
+  }
+}
+
+Image2D sampleImage(int rows, int cols, const std::vector<float>& pixels) {
+  Image2D image(rows, cols);
+  image.pixels = pixels;
+  return image;
+}
+
+}  // namespace
+
+ComparisonViewer::ComparisonViewer(QWidget* parent) : QWidget(parent) {
+  setObjectName(QStringLiteral("comparisonViewer"));
+  worker_ = new PredictionWorker(this);
+  connect(worker_, &PredictionWorker::pairLoaded, this, &ComparisonViewer::onPairLoaded);
+  connect(worker_, &PredictionWorker::predictionReady, this, &ComparisonViewer::onPrediction);
+  connect(worker_, &PredictionWorker::failed, this, &ComparisonViewer::onFailed);
+  connect(worker_, &PredictionWorker::busyChanged, this, &ComparisonViewer::onBusyChanged);
+
+  camera_->ParallelProjectionOn();
+  cameraTag_ =
+      camera_->AddObserver(vtkCommand::ModifiedEvent, this, &ComparisonViewer::onCameraModified);
+
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(createNavigationBar());
+  layout->addWidget(createDisplayBar());
+  layout->addWidget(createPanels(), 1);
+  readoutLabel_ = new QLabel(this);
+  readoutLabel_->setObjectName(QStringLiteral("pixelReadout"));
+  readoutLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  metricsLabel_ = new QLabel(this);
+  metricsLabel_->setObjectName(QStringLiteral("predictionMetrics"));
+  statusLabel_ = new QLabel(this);
+  statusLabel_->setObjectName(QStringLiteral("viewerStatus"));
+  statusLabel_->setWordWrap(true);
+  statusLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  auto* bottom = new QHBoxLayout;
+  bottom->addWidget(readoutLabel_, 1);
+  bottom->addWidget(metricsLabel_);
+  layout->addLayout(bottom);
+  layout->addWidget(statusLabel_);
+
+  for (ViewerPanel* p : panels_) {
+    p->setCamera(camera_);
+    connect(p->view(), &VtkView::cursorMoved, this, &ComparisonViewer::onCursorMoved);
+    connect(p->view(), &VtkView::cursorLeft, this, &ComparisonViewer::onCursorLeft);
+  }
+  panelView(Panel::Baseline)->installEventFilter(this);
+  for (Panel xray : {Panel::Baseline, Panel::Followup}) {
+    PanelInteractorStyle* style = panel(xray)->interactorStyle();
+    style->setWindowLevelEnabled(true);
+    style->AddObserver(vtkCommand::StartWindowLevelEvent, this,
+                       &ComparisonViewer::onWindowLevelStart);
+    style->AddObserver(vtkCommand::WindowLevelEvent, this, &ComparisonViewer::onWindowLevelDrag);
+  }
+  panel(Panel::Predicted)->setLookupTable(colors_.transferFunction());
+  panel(Panel::GroundTruth)->setLookupTable(colors_.transferFunction());
+  for (ViewerPanel* p : panels_)
+    p->clearImage(QStringLiteral("No pair open"));
+
+  setCaseName({}, {});
+  setOverlayOpacity(0.6);
+  setOverlayThreshold(colors_.overlayThreshold());
+  updateLimits();
+  updateNavigation();
+  updateReadout();
+  resetView();
+}
+
+ComparisonViewer::~ComparisonViewer() {
+  // Waits for a prediction in progress before any member it would report to is gone.
+  delete worker_;
+  camera_->RemoveObserver(cameraTag_);
+  for (Panel xray : {Panel::Baseline, Panel::Followup}) {
+    panel(xray)->interactorStyle()->RemoveObservers(vtkCommand::StartWindowLevelEvent);
+    panel(xray)->interactorStyle()->RemoveObservers(vtkCommand::WindowLevelEvent);
+  }
+}
+
+QWidget* ComparisonViewer::createNavigationBar() {
+  auto* bar = new QWidget(this);
+  auto* layout = new QHBoxLayout(bar);
+  layout->setContentsMargins(0, 0, 0, 0);
+  previousButton_ = new QPushButton(QStringLiteral("◀ Previous"), bar);
+  previousButton_->setObjectName(QStringLiteral("previousCaseButton"));
+  previousButton_->setToolTip(QStringLiteral("Previous case"));
+  nextButton_ = new QPushButton(QStringLiteral("Next ▶"), bar);
+  nextButton_->setObjectName(QStringLiteral("nextCaseButton"));
+  nextButton_->setToolTip(QStringLiteral("Next case"));
+  caseLabel_ = new QLabel(bar);
+  caseLabel_->setObjectName(QStringLiteral("caseNameLabel"));
+  caseLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  QFont bold = caseLabel_->font();
+  bold.setBold(true);
+  caseLabel_->setFont(bold);
+  checkpointLabel_ = new QLabel(bar);
+  checkpointLabel_->setObjectName(QStringLiteral("checkpointLabel"));
+  busyIndicator_ = new QProgressBar(bar);
+  busyIndicator_->setObjectName(QStringLiteral("busyIndicator"));
+  busyIndicator_->setRange(0, 0);  // indeterminate: a prediction reports no progress
+  busyIndicator_->setMaximumWidth(120);
+  busyIndicator_->setTextVisible(false);
+  busyIndicator_->setVisible(false);
+  refreshButton_ = new QPushButton(QStringLiteral("Refresh"), bar);
+  refreshButton_->setObjectName(QStringLiteral("refreshPredictionButton"));
+  refreshButton_->setToolTip(QStringLiteral("Read and predict the shown case again"));
+  auto* fitButton = new QPushButton(QStringLiteral("Fit"), bar);
+  fitButton->setObjectName(QStringLiteral("fitViewButton"));
+  fitButton->setToolTip(QStringLiteral("Fit the images into the panels"));
+
+  layout->addWidget(previousButton_);
+  layout->addWidget(caseLabel_, 1);
+  layout->addWidget(nextButton_);
+  layout->addSpacing(12);
+  layout->addWidget(checkpointLabel_);
+  layout->addWidget(busyIndicator_);
+  layout->addWidget(refreshButton_);
+  layout->addWidget(fitButton);
+
+  connect(previousButton_, &QPushButton::clicked, this, [this] { showCase(listIndex_ - 1); });
+  connect(nextButton_, &QPushButton::clicked, this, [this] { showCase(listIndex_ + 1); });
+  connect(refreshButton_, &QPushButton::clicked, this, &ComparisonViewer::refresh);
+  connect(fitButton, &QPushButton::clicked, this, &ComparisonViewer::resetView);
+  return bar;
+}
+
+QWidget* ComparisonViewer::createDisplayBar() {
+  auto* bar = new QWidget(this);
+  auto* layout = new QHBoxLayout(bar);
+  layout->setContentsMargins(0, 0, 0, 0);
+
+  windowCombo_ = new QComboBox(bar);
+  windowCombo_->setObjectName(QStringLiteral("windowPresetCombo"));
+  windowCombo_->setToolTip(
+      QStringLiteral("Grey window of both X-rays (left-drag on an X-ray adjusts it)"));
+  for (WindowPreset preset : windowPresets())
+    windowCombo_->addItem(windowPresetName(preset), int(preset));
+  windowCombo_->addItem(QStringLiteral("Custom"), -1);
+  // "Custom" only reports a dragged window; picking it would mean nothing.
+  if (auto* model = qobject_cast<QStandardItemModel*>(windowCombo_->model()))
+    model->item(windowCombo_->count() - 1)->setEnabled(false);
+
+  colorMapCombo_ = new QComboBox(bar);
+  colorMapCombo_->setObjectName(QStringLiteral("colorMapCombo"));
+  for (DiffColorMapKind kind : DifferenceColorMap::kinds())
+    colorMapCombo_->addItem(DifferenceColorMap::kindName(kind), int(kind));
+
+  percentileSpin_ = new QDoubleSpinBox(bar);
+  percentileSpin_->setObjectName(QStringLiteral("limitPercentileSpin"));
+  percentileSpin_->setRange(50.0, 100.0);
+  percentileSpin_->setDecimals(1);
+  percentileSpin_->setSingleStep(0.5);
+  percentileSpin_->setValue(limitPercentile_);
+  percentileSpin_->setToolTip(
+      QStringLiteral("Percentile of |difference| over both maps that sets the colour limits"));
+  limitLabel_ = new QLabel(bar);
+  limitLabel_->setObjectName(QStringLiteral("colourLimitLabel"));
+
+  overlayCheck_ = new QCheckBox(QStringLiteral("Overlay on follow-up"), bar);
+  overlayCheck_->setObjectName(QStringLiteral("overlayCheck"));
+  overlayCheck_->setToolTip(QStringLiteral("Draw the predicted difference over the follow-up"));
+  opacitySlider_ = new QSlider(Qt::Horizontal, bar);
+  opacitySlider_->setObjectName(QStringLiteral("overlayOpacitySlider"));
+  opacitySlider_->setRange(0, 100);
+  opacitySlider_->setMaximumWidth(120);
+  opacitySlider_->setToolTip(QStringLiteral("Overlay opacity"));
+  thresholdSpin_ = new QDoubleSpinBox(bar);
+  thresholdSpin_->setObjectName(QStringLiteral("overlayThresholdSpin"));
+  thresholdSpin_->setRange(0.0, 1000.0);
+  thresholdSpin_->setDecimals(3);
+  thresholdSpin_->setSingleStep(0.01);
+  thresholdSpin_->setPrefix(QStringLiteral("|Δ| ≥ "));
+  thresholdSpin_->setToolTip(
+      QStringLiteral("Differences smaller than this leave the follow-up uncovered"));
+
+  layout->addWidget(new QLabel(QStringLiteral("Window:"), bar));
+  layout->addWidget(windowCombo_);
+  layout->addSpacing(12);
+  layout->addWidget(new QLabel(QStringLiteral("Differences:"), bar));
+  layout->addWidget(colorMapCombo_);
+  layout->addWidget(new QLabel(QStringLiteral("limit at percentile"), bar));
+  layout->addWidget(percentileSpin_);
+  layout->addWidget(limitLabel_);
+  layout->addSpacing(12);
+  layout->addWidget(overlayCheck_);
+  layout->addWidget(opacitySlider_);
+  layout->addWidget(thresholdSpin_);
+  layout->addStretch(1);
+
+  connect(windowCombo_, QOverload<int>::of(&QComboBox::activated), this, [this](int index) {
+    const int preset = windowCombo_->itemData(index).toInt();
+    if (preset >= 0)
+      setWindowPreset(WindowPreset(preset));
+  });
+  connect(colorMapCombo_, QOverload<int>::of(&QComboBox::activated), this, [this](int index) {
+    setColorMap(DiffColorMapKind(colorMapCombo_->itemData(index).toInt()));
+  });
+  connect(percentileSpin_, QOverload<double>::of(&QDoubleSpinBox::valueChanged), this,
+          &ComparisonViewer::setLimitPercentile);
+  connect(overlayCheck_, &QCheckBox::toggled, this, &ComparisonViewer::setOverlayEnabled);
+  connect(opacitySlider_, &QSlider::valueChanged, this,
+          [this](int value) { setOverlayOpacity(value / 100.0); });
+  connect(thresholdSpin_, QOverload<double>::of(&QDoubleSpinBox::valueChanged), this,
+          &ComparisonViewer::setOverlayThreshold);
+  return bar;
+}
+
+QWidget* ComparisonViewer::createPanels() {
+  panelArea_ = new QWidget(this);
+  panelArea_->setObjectName(QStringLiteral("comparisonPanels"));
+  auto* layout = new QHBoxLayout(panelArea_);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->setSpacing(4);
+  const QString titles[kPanelCount] = {QStringLiteral("Baseline"), QStringLiteral("Follow-up"),
+                                       QStringLiteral("Predicted difference"),
+                                       QStringLiteral("Ground-truth difference")};
+  for (int i = 0; i < kPanelCount; ++i) {
+    panels_[size_t(i)] = new ViewerPanel(titles[i], panelArea_);
+    layout->addWidget(panels_[size_t(i)], 1);
+  }
+
+  colorBarPanel_ = new ViewerPanel(QStringLiteral("Δ"), panelArea_);
+  colorBarPanel_->setObjectName(QStringLiteral("colourBarPanel"));
+  colorBarPanel_->setFixedWidth(96);
+  // Nothing to zoom or pan in the colour bar; its mouse belongs to the panel area.
+  colorBarPanel_->view()->setAttribute(Qt::WA_TransparentForMouseEvents);
+  colorBar_->SetLookupTable(colors_.transferFunction());
+  colorBar_->SetOrientationToVertical();
+  colorBar_->SetNumberOfLabels(5);
+  colorBar_->SetLabelFormat("%.3g");
+  colorBar_->SetMaximumNumberOfColors(256);
+  colorBar_->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
+  colorBar_->SetPosition(0.08, 0.04);
+  colorBar_->SetWidth(0.84);
+  colorBar_->SetHeight(0.92);
+  colorBar_->SetBarRatio(0.3);
+  colorBar_->GetLabelTextProperty()->SetColor(0.92, 0.92, 0.92);
+  colorBar_->GetLabelTextProperty()->ShadowOff();
+  colorBar_->GetLabelTextProperty()->ItalicOff();
+  colorBar_->GetLabelTextProperty()->BoldOff();
+  colorBarPanel_->view()->renderer()->AddActor2D(colorBar_);
+  layout->addWidget(colorBarPanel_);
+  return panelArea_;
+}
+
+// ---- Cases and requests -----------------------------------------------------------------------
+
+void ComparisonViewer::setCases(std::vector<longmim::CaseEntry> cases) {
+  cases_ = std::move(cases);
+  listIndex_ = -1;
+  onList_ = false;
+  if (cases_.empty()) {
+    updateNavigation();
+    return;
+  }
+  showCase(0);
+}
+
+void ComparisonViewer::showCase(int index) {
+  if (cases_.empty())
+    return;
+  listIndex_ = std::clamp(index, 0, int(cases_.size()) - 1);
+  onList_ = true;
+  const CaseEntry& entry = cases_[size_t(listIndex_)];
+  PairFiles files;
+  files.prior = QString::fromStdString(entry.priorPath);
+  files.current = QString::fromStdString(entry.currentPath);
+  files.groundTruth = QString::fromStdString(entry.diffPath);
+  beginPair(QString::fromStdString(entry.name), files);
+}
+
+int ComparisonViewer::currentCaseIndex() const {
+  return onList_ ? listIndex_ : -1;
+}
+
+void ComparisonViewer::openPair(const QString& prior, const QString& current,
+                                const QString& groundTruth) {
+  onList_ = false;
+  PairFiles files;
+  files.prior = prior;
+  files.current = current;
+  files.groundTruth = groundTruth;
+  // A pair is named after its folder, as cases are.
+  beginPair(QFileInfo(current).absoluteDir().dirName(), files);
+}
+
+void ComparisonViewer::beginPair(const QString& name, const PairFiles& files) {
+  files_ = files;
+  shown_ = Shown{};
+  cursorPixel_.reset();
+  statusLabel_->clear();
+  metricsLabel_->clear();
+  QString detail;
+  if (onList_) {
+    detail = QStringLiteral("case %1 of %2").arg(listIndex_ + 1).arg(cases_.size());
+  } else {
+    detail = QStringLiteral("opened pair");
+  }
+  setCaseName(name, detail);
+  updateNavigation();
+  // Never show the images of the case just left under the new case's name.
+  for (ViewerPanel* p : panels_) {
+    p->clearImage(QStringLiteral("Loading…"));
+    p->setCrosshair(std::nullopt, grid_);
+  }
+  Q_EMIT caseChanged(name);
+  if (files.prior.isEmpty() || files.current.isEmpty()) {
+    worker_->dropAll();
+    files_.reset();
+    for (ViewerPanel* p : panels_)
+      p->clearImage(QStringLiteral("Cannot read this pair"));
+    showError(QStringLiteral("%1: a pair needs both a baseline (prior) and a follow-up (current) "
+                             "image")
+                  .arg(name));
+    return;
+  }
+  requestCurrent();
+}
+
+void ComparisonViewer::requestCurrent() {
+  if (!files_)
+    return;
+  request_ = worker_->request(*files_);
+}
+
+void ComparisonViewer::setCheckpoint(const QString& path) {
+  worker_->setCheckpoint(path);
+  updateCheckpointLabel();
+  if (files_)
+    requestCurrent();
+}
+
+void ComparisonViewer::updateCheckpointLabel() {
+  const QString path = worker_->checkpoint();
+  checkpointLabel_->setText(path.isEmpty()
+                                ? QString()
+                                : QStringLiteral("Checkpoint: %1").arg(QFileInfo(path).fileName()));
+  checkpointLabel_->setToolTip(path);
+}
+
+QString ComparisonViewer::checkpoint() const {
+  return worker_->checkpoint();
+}
+
+void ComparisonViewer::refresh() {
+  statusLabel_->clear();
+  requestCurrent();
+}
+
+bool ComparisonViewer::isBusy() const {
+  return worker_->isBusy();
+}
+
+void ComparisonViewer::showSample(const longmim::SamplePrediction& sample) {
+  const size_t count = size_t(std::max(0, sample.rows)) * size_t(std::max(0, sample.cols));
+  if (count == 0 || sample.baseline.size() != count || sample.followup.size() != count ||
+      sample.predicted.size() != count ||
+      (!sample.groundTruth.empty() && sample.groundTruth.size() != count)) {
+    showError(QStringLiteral("The trainer's sample of epoch %1 has images of inconsistent sizes; "
+                             "it is not shown.")
+                  .arg(sample.epoch));
+    return;
+  }
+  worker_->dropAll();  // a case still loading must not replace the sample
+  files_.reset();
+  onList_ = false;
+  statusLabel_->clear();
+  metricsLabel_->clear();
+  shown_ = Shown{};
+  shown_.baseline = sampleImage(sample.rows, sample.cols, sample.baseline);
+  shown_.followup = sampleImage(sample.rows, sample.cols, sample.followup);
+  shown_.predicted = sampleImage(sample.rows, sample.cols, sample.predicted);
+  if (!sample.groundTruth.empty()) {
+    shown_.groundTruth = sampleImage(sample.rows, sample.cols, sample.groundTruth);
+    if (sample.metrics) {
+      // Measured by the trainer's validation: nothing to compute on the GUI thread, whose torch
+      // operations would wait for the compute threads the trainer keeps busy.
+      shown_.metrics = longmim::PairMetrics::from(*sample.metrics, sample.l1Zeros);
+    } else {
+      shown_.metrics = longmim::PairMetrics::measure(sample.predicted, sample.groundTruth,
+                                                     sample.rows, sample.cols, changeThreshold_);
+    }
+    metricsLabel_->setText(pairMetricsText(*shown_.metrics));
+  }
+  const QString name = QString::fromStdString(sample.caseName);
+  setCaseName(name, QStringLiteral("live sample after epoch %1, as the model sees it (%2 x %3)")
+                        .arg(sample.epoch)
+                        .arg(sample.cols)
+                        .arg(sample.rows));
+  updateNavigation();
+  setGrid(QSize(sample.cols, sample.rows));
+  showImages();
+  Q_EMIT caseChanged(name);
+}
+
+void ComparisonViewer::onPairLoaded(int request, const LoadedPair& pair) {
+  if (request != request_ || !files_)
+    return;
+  shown_.baseline = pair.baseline;
+  shown_.followup = pair.followup;
+  shown_.groundTruth = pair.groundTruth;
+  shown_.predicted.reset();
+  setGrid(QSize(pair.followup.cols, pair.followup.rows));
+  showImages();
+}
+
+void ComparisonViewer::onPrediction(int request, const longmim::Prediction& prediction) {
+  if (request != request_ || !files_)
+    return;
+  shown_.predicted = prediction.map;
+  shown_.metrics = prediction.metrics;
+  if (prediction.metrics)
+    metricsLabel_->setText(pairMetricsText(*prediction.metrics));
+  showImages();
+  Q_EMIT predictionReady();
+}
+
+void ComparisonViewer::onFailed(int request, const QString& message) {
+  if (request == request_ && files_) {
+    if (!shown_.followup) {
+      for (ViewerPanel* p : panels_)
+        p->clearImage(QStringLiteral("Cannot read this pair"));
+    } else if (!shown_.predicted) {
+      panel(Panel::Predicted)->clearImage(QStringLiteral("No prediction"));
+    }
+  }
+  updateCheckpointLabel();  // a checkpoint that failed to load is dropped
+  showError(message);
+}
+
+void ComparisonViewer::onBusyChanged(bool busy) {
+  busyIndicator_->setVisible(busy);
+  busyIndicator_->setToolTip(busy ? QStringLiteral("Reading and predicting…") : QString());
+}
+
+void ComparisonViewer::showError(const QString& message) {
+  statusLabel_->setText(message);
+  statusLabel_->setStyleSheet(QStringLiteral("color: #b3261e;"));
+  Q_EMIT errorOccurred(message);
+}
+
+QString ComparisonViewer::statusMessage() const {
+  return statusLabel_->text();
+}
+
+void ComparisonViewer::setCaseName(const QString& name, const QString& detail) {
+  caseName_ = name;
+  if (name.isEmpty()) {
+    caseLabel_->setText(QStringLiteral("No pair open"));
+    return;
+  }
+  caseLabel_->setText(detail.isEmpty() ? name : QStringLiteral("%1  (%2)").arg(name, detail));
+}
+
+void ComparisonViewer::updateNavigation() {
+  const bool any = !cases_.empty();
+  previousButton_->setEnabled(any && (listIndex_ > 0 || !onList_));
+  nextButton_->setEnabled(any && (listIndex_ + 1 < int(cases_.size()) || !onList_));
+  refreshButton_->setEnabled(true);
+}
+
+// ---- What the panels show ---------------------------------------------------------------------
+
+void ComparisonViewer::setGrid(QSize grid) {
+  if (grid == grid_)
+    return;
+  grid_ = grid;
+  cursorPixel_.reset();
+  resetView();
+}
+
+void ComparisonViewer::showImages() {
+  const auto show = [this](Panel which, const std::optional<Image2D>& image,
+                           const QString& missing) {
+    ViewerPanel* p = panel(which);
+    if (!image) {
+      p->clearImage(missing);
+      return;
+    }
+    p->setImage(*image, grid_);
+    p->setMessage({});
+  };
+  show(Panel::Baseline, shown_.baseline, QStringLiteral("No baseline"));
+  show(Panel::Followup, shown_.followup, QStringLiteral("No follow-up"));
+  QString noPrediction = QStringLiteral("No checkpoint: choose one to predict");
+  if (files_ && !worker_->checkpoint().isEmpty())
+    noPrediction = QStringLiteral("Predicting…");
+  show(Panel::Predicted, shown_.predicted, noPrediction);
+  show(Panel::GroundTruth, shown_.groundTruth, QStringLiteral("No ground truth"));
+  applyWindowLevel();
+  updateLimits();
+  updateOverlay();
+  for (ViewerPanel* p : panels_)
+    p->setCrosshair(cursorPixel_, grid_);
+  updateReadout();
+}
+
+void ComparisonViewer::setWindowPreset(WindowPreset preset) {
+  preset_ = preset;
+  windowLevel_ = presetWindowLevel(preset, {shown_.baseline ? &*shown_.baseline : nullptr,
+                                            shown_.followup ? &*shown_.followup : nullptr});
+  applyWindowLevel();
+}
+
+void ComparisonViewer::setWindowLevel(const WindowLevel& windowLevel) {
+  preset_.reset();
+  windowLevel_ = windowLevel;
+  applyWindowLevel();
+}
+
+void ComparisonViewer::applyWindowLevel() {
+  // A preset follows the images: the automatic window is measured on each new pair.
+  if (preset_) {
+    windowLevel_ = presetWindowLevel(*preset_, {shown_.baseline ? &*shown_.baseline : nullptr,
+                                                shown_.followup ? &*shown_.followup : nullptr});
+  }
+  const int index = windowCombo_->findData(preset_ ? int(*preset_) : -1);
+  windowCombo_->setCurrentIndex(index);
+  windowCombo_->setToolTip(QStringLiteral("Window %1, level %2 (of each X-ray's range)")
+                               .arg(windowLevel_.window, 0, 'g', 3)
+                               .arg(windowLevel_.level, 0, 'g', 3));
+  const auto apply = [this](Panel which, const std::optional<Image2D>& image) {
+    if (!image)
+      return;
+    const auto [black, white] = windowLevel_.intensities(*image);
+    panel(which)->setGreyWindow(black, white);
+  };
+  apply(Panel::Baseline, shown_.baseline);
+  apply(Panel::Followup, shown_.followup);
+}
+
+void ComparisonViewer::setColorMap(DiffColorMapKind kind) {
+  colors_.setKind(kind);
+  colorMapCombo_->setCurrentIndex(colorMapCombo_->findData(int(kind)));
+  refreshPanels();
+}
+
+void ComparisonViewer::setLimitPercentile(double percent) {
+  limitPercentile_ = std::clamp(percent, 0.0, 100.0);
+  if (percentileSpin_->value() != limitPercentile_)
+    percentileSpin_->setValue(limitPercentile_);
+  updateLimits();
+}
+
+void ComparisonViewer::updateLimits() {
+  const std::vector<const Image2D*> maps{shown_.predicted ? &*shown_.predicted : nullptr,
+                                         shown_.groundTruth ? &*shown_.groundTruth : nullptr};
+  const bool any = shown_.predicted || shown_.groundTruth;
+  colors_.setLimit(DifferenceColorMap::symmetricLimit(maps, limitPercentile_));
+  const QString limit = QString::number(colors_.limit(), 'g', 3);
+  limitLabel_->setText(QStringLiteral("±") + limit);
+  limitLabel_->setToolTip(
+      any ? QStringLiteral("Colour limits ±%1: the %2 percentile of |difference| over both maps")
+                .arg(limit, ordinal(limitPercentile_))
+          : QString());
+  refreshPanels();
+}
+
+void ComparisonViewer::setOverlayEnabled(bool enabled) {
+  if (overlayCheck_->isChecked() != enabled)
+    overlayCheck_->setChecked(enabled);
+  opacitySlider_->setEnabled(enabled);
+  thresholdSpin_->setEnabled(enabled);
+  updateOverlay();
+}
+
+bool ComparisonViewer::overlayEnabled() const {
+  return overlayCheck_->isChecked();
+}
+
+void ComparisonViewer::setOverlayOpacity(double opacity) {
+  opacity = std::clamp(opacity, 0.0, 1.0);
+  const int position = int(std::lround(opacity * 100.0));
+  if (opacitySlider_->value() != position)
+    opacitySlider_->setValue(position);
+  panel(Panel::Followup)->setOverlayOpacity(opacity);
+}
+
+void ComparisonViewer::setOverlayThreshold(double threshold) {
+  threshold = std::max(0.0, threshold);
+  if (thresholdSpin_->value() != threshold)
+    thresholdSpin_->setValue(threshold);
+  colors_.setOverlayThreshold(threshold);
+  refreshPanels();
+}
+
+void ComparisonViewer::updateOverlay() {
+  ViewerPanel* followup = panel(Panel::Followup);
+  if (shown_.predicted)
+    followup->setOverlay(*shown_.predicted, grid_, colors_.overlayTable());
+  followup->setOverlayVisible(overlayEnabled() && shown_.predicted.has_value());
+  opacitySlider_->setEnabled(overlayEnabled());
+  thresholdSpin_->setEnabled(overlayEnabled());
+}
+
+void ComparisonViewer::refreshPanels() {
+  for (ViewerPanel* p : panels_)
+    p->refresh();
+  if (colorBarPanel_)
+    colorBarPanel_->refresh();
+}
+
+// ---- Linked camera, window and crosshair ------------------------------------------------------
+
+void ComparisonViewer::resetView() {
+  const QSize grid = grid_.isEmpty() ? QSize(1, 1) : grid_;
+  const double cx = (grid.width() - 1) / 2.0;
+  const double cy = (grid.height() - 1) / 2.0;
+  const VtkView* view = panelView(Panel::Baseline);
+  const double aspect =
+      view->width() > 0 && view->height() > 0 ? double(view->width()) / view->height() : 1.0;
+  fitting_ = true;
+  // Looking along +z with -y up puts row 0 at the top and column 0 on the left, as in the file.
+  camera_->SetFocalPoint(cx, cy, 0.0);
+  camera_->SetPosition(cx, cy, -kCameraDistance);
+  camera_->SetViewUp(0.0, -1.0, 0.0);
+  camera_->SetParallelScale(kFitMargin *
+                            std::max(grid.height() / 2.0, grid.width() / 2.0 / aspect));
+  camera_->SetClippingRange(kCameraDistance - 10.0, kCameraDistance + 10.0);
+  fitting_ = false;
+  autoFit_ = true;
+  refreshPanels();
+}
+
+bool ComparisonViewer::eventFilter(QObject* watched, QEvent* event) {
+  if (event->type() == QEvent::Resize && watched == panelView(Panel::Baseline) && autoFit_)
+    resetView();
+  return QWidget::eventFilter(watched, event);
+}
+
+void ComparisonViewer::onCameraModified(vtkObject*, unsigned long, void*) {
+  // All four renderers share this camera: a zoom or pan in one panel moves every panel.
+  if (!fitting_)
+    autoFit_ = false;
+  for (ViewerPanel* p : panels_)
+    p->refresh();
+}
+
+void ComparisonViewer::onWindowLevelStart(vtkObject*, unsigned long, void*) {
+  dragStart_ = windowLevel_;
+}
+
+void ComparisonViewer::onWindowLevelDrag(vtkObject* caller, unsigned long, void*) {
+  auto* style = static_cast<PanelInteractorStyle*>(caller);
+  const int* start = style->GetWindowLevelStartPosition();
+  const int* current = style->GetWindowLevelCurrentPosition();
+  const int* size = style->GetInteractor()->GetSize();
+  if (size[0] <= 0 || size[1] <= 0)
+    return;
+  // Display y grows upwards in VTK: dragging up raises the level.
+  setWindowLevel(dragStart_.dragged(double(current[0] - start[0]) / size[0],
+                                    double(current[1] - start[1]) / size[1]));
+}
+
+void ComparisonViewer::onCursorMoved(QPointF world) {
+  const QPoint pixel(int(std::lround(world.x())), int(std::lround(world.y())));
+  const bool inside = !grid_.isEmpty() && pixel.x() >= 0 && pixel.y() >= 0 &&
+                      pixel.x() < grid_.width() && pixel.y() < grid_.height() &&
+                      shown_.followup.has_value();
+  std::optional<QPoint> next;
+  if (inside)
+    next = pixel;
+  if (next == cursorPixel_)
+    return;
+  cursorPixel_ = next;
+  for (ViewerPanel* p : panels_)
+    p->setCrosshair(cursorPixel_, grid_);
+  updateReadout();
+}
+
+void ComparisonViewer::onCursorLeft() {
+  if (!cursorPixel_)
+    return;
+  cursorPixel_.reset();
+  for (ViewerPanel* p : panels_)
+    p->setCrosshair(std::nullopt, grid_);
+  updateReadout();
+}
+
+std::optional<double> ComparisonViewer::sample(const std::optional<Image2D>& image, int row,
+                                               int col) const {
+  if (!image || image->empty() || grid_.isEmpty())
+    return std::nullopt;
+  if (row < 0 || col < 0 || row >= grid_.height() || col >= grid_.width())
+    return std::nullopt;
+  // The pixel whose area covers the grid pixel's centre.
+  const int r = std::min(image->rows - 1, int((row + 0.5) * image->rows / grid_.height()));
+  const int c = std::min(image->cols - 1, int((col + 0.5) * image->cols / grid_.width()));
+  return double(image->at(r, c));
+}
+
+ComparisonViewer::PixelValues ComparisonViewer::valuesAt(int row, int col) const {
+  PixelValues values;
+  values.baseline = sample(shown_.baseline, row, col);
+  values.followup = sample(shown_.followup, row, col);
+  values.predicted = sample(shown_.predicted, row, col);
+  values.groundTruth = sample(shown_.groundTruth, row, col);
+  return values;
+}
+
+void ComparisonViewer::updateReadout() {
+  if (!cursorPixel_) {
+    readoutLabel_->setText(shown_.followup
+                               ? QStringLiteral("Point at a panel to read the four values there.")
+                               : QString());
+    return;
+  }
+  const int row = cursorPixel_->y();
+  const int col = cursorPixel_->x();
+  const PixelValues v = valuesAt(row, col);
+  readoutLabel_->setText(
+      QStringLiteral("Row %1, column %2:  baseline %3 · follow-up %4 · predicted %5 · "
+                     "ground truth %6")
+          .arg(row)
+          .arg(col)
+          .arg(formatValue(v.baseline, false), formatValue(v.followup, false),
+               formatValue(v.predicted, true), formatValue(v.groundTruth, true)));
+}
+
+QString ComparisonViewer::readoutText() const {
+  return readoutLabel_->text();
+}
+
+ViewerPanel* ComparisonViewer::panel(Panel which) const {
+  return panels_[size_t(which)];
+}
+
+VtkView* ComparisonViewer::panelView(Panel which) const {
+  return panel(which)->view();
+}
+
+double ComparisonViewer::cameraParallelScale(Panel which) const {
+  return panelView(which)->renderer()->GetActiveCamera()->GetParallelScale();
+}
+
+std::array<double, 3> ComparisonViewer::cameraFocalPoint(Panel which) const {
+  std::array<double, 3> point{};
+  panelView(which)->renderer()->GetActiveCamera()->GetFocalPoint(point.data());
+  return point;
+}
+
+// ---- Export -----------------------------------------------------------------------------------
+
+QImage ComparisonViewer::renderPanels(double scale) {
+  scale = std::max(1.0, scale);
+  // The panels where they are on screen, each rendered at the larger scale.
+  const double ratio = devicePixelRatioF() * scale;
+  const QSize area = panelArea_->size();
+  QFont font = caseLabel_->font();
+  const int fontPixels = int(std::lround(QFontInfo(font).pixelSize() * ratio));
+  font.setPixelSize(std::max(1, fontPixels));
+  const int header = int(std::lround(fontPixels * 2.2));
+  QImage image(int(std::lround(area.width() * ratio)),
+               header + int(std::lround(area.height() * ratio)), QImage::Format_RGB32);
+  image.fill(palette().color(QPalette::Window));
+  QPainter painter(&image);
+  painter.setFont(font);
+  painter.setPen(palette().color(QPalette::WindowText));
+  painter.drawText(QRect(int(std::lround(8 * ratio)), 0, image.width(), header),
+                   Qt::AlignLeft | Qt::AlignVCenter, caseLabel_->text());
+  std::vector<ViewerPanel*> parts(panels_.begin(), panels_.end());
+  parts.push_back(colorBarPanel_);
+  for (ViewerPanel* p : parts) {
+    const QImage part = p->renderImage(scale);
+    if (part.isNull())
+      return {};
+    const QPoint at = p->mapTo(panelArea_, QPoint(0, 0));
+    painter.drawImage(
+        QPoint(int(std::lround(at.x() * ratio)), header + int(std::lround(at.y() * ratio))), part);
+  }
+  return image;
+}
+
+bool ComparisonViewer::exportPng(const QString& path, double scale) {
+  const auto fail = [this, &path](const QString& reason) {
+    showError(QStringLiteral("Cannot export %1: %2").arg(path, reason));
+    return false;
+  };
+  const QImage image = renderPanels(std::max(kMinimumExportScale, scale));
+  if (image.isNull())
+    return fail(QStringLiteral("the panels could not be rendered"));
+  QSaveFile file(path);  // written to a temporary file, renamed over `path` only on commit()
+  if (!file.open(QIODevice::WriteOnly))
+    return fail(file.errorString());
+  QImageWriter writer(&file, "png");
+  if (!writer.write(image)) {
+    file.cancelWriting();
+    return fail(writer.errorString());
+  }
+  if (!file.commit())
+    return fail(file.errorString());
+  return true;
+}
+
+}  // namespace longmim::studio
