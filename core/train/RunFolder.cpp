@@ -13,14 +13,26 @@
 #include <fstream>
 #include <sstream>
 
+#include <itkVersion.h>
+#include <torch/version.h>
+
 #include "Error.h"
+#include "config/ConfigJson.h"
 #include "io/AtomicFile.h"
 #include "io/DataHome.h"
+#include "train/ProcessStart.h"
 
 namespace fs = std::filesystem;
 
 namespace longmim {
 namespace {
+
+std::string hostName() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof(name) - 1) != 0)
+    return {};
+  return name;
+}
 
 const char* const kComponents[] = {"L1",         "L1_masked", "L2",      "SSIM",
                                    "perceptual", "style",     "Fourier", "GAN"};
@@ -173,6 +185,61 @@ std::string RunFolder::create(const std::string& outputDir, const std::string& n
 
 void RunFolder::writeParams(const std::string& dir, const nlohmann::ordered_json& params) {
   writeFileAtomically((fs::path(dir) / "training_params.json").string(), params.dump(2) + "\n");
+}
+
+nlohmann::ordered_json RunFolder::params(const TrainingConfig& config, const RunParameters& run) {
+  const RunInfo& info = *run.info;
+  const TrainingHistory& history = *run.history;
+  nlohmann::ordered_json p = configToJson(config);
+  p["status"] = run.status;
+  p["run_name"] = run.runName;
+  p["run_dir"] = run.runDir;
+  // Lets a runs browser tell a run in progress from one whose process died while "running".
+  p["process_id"] = static_cast<int64_t>(::getpid());
+  p["host_name"] = hostName();
+  p["process_start"] = processStartStamp(::getpid());
+  p["training_start_time"] = run.trainingStart;
+  p["device"] = info.device;
+  p["threads"] = info.threads;
+  p["model_type"] = info.architecture;
+  p["model_parameters"] = info.parameters;
+  p["effective_batch_size"] = config.batchSize * config.updateEveryBatches;
+  p["epochs"] = config.epochs;
+  p["start_epoch"] = run.startEpoch;
+  p["dataset_dir"] = info.dataDir;
+  p["train_dataset_size"] = info.trainPairs;
+  p["val_dataset_size"] = info.valPairs;
+  p["train_steps_per_epoch"] = info.batchesPerEpoch;
+  p["optimizer_steps_per_epoch"] = info.optimizerStepsPerEpoch;
+  p["scheduler_type"] = "OneCycleLR";
+  p["scheduler"] = run.schedule;
+  p["lr_multiplier"] = run.lrMultiplier;
+  p["loss_terms"] = run.lossTerms;
+  p["library_versions"] = {{"libtorch", TORCH_VERSION},
+                           {"itk", ITK_VERSION_STRING},
+                           {"nlohmann_json", std::to_string(NLOHMANN_JSON_VERSION_MAJOR) + "." +
+                                                 std::to_string(NLOHMANN_JSON_VERSION_MINOR) + "." +
+                                                 std::to_string(NLOHMANN_JSON_VERSION_PATCH)},
+                           {"compiler", __VERSION__}};
+  p["last_checkpoint"] = run.lastCheckpoint;
+  p["current_epoch"] = history.epochs.empty() ? 0 : history.epochs.back().epoch;
+  p["best_epoch"] = history.bestEpoch;
+  p["best_val_loss"] = std::isfinite(history.bestValLoss)
+                           ? nlohmann::ordered_json(history.bestValLoss)
+                           : nlohmann::ordered_json(nullptr);
+  nlohmann::ordered_json train = nlohmann::ordered_json::array();
+  nlohmann::ordered_json val = nlohmann::ordered_json::array();
+  for (const EpochRecord& e : history.epochs) {
+    train.push_back(e.trainTotal);
+    val.push_back(e.valTotal ? nlohmann::ordered_json(*e.valTotal)
+                             : nlohmann::ordered_json(nullptr));
+  }
+  p["train_losses"] = train;
+  p["val_losses"] = val;
+  if (!run.message.empty())
+    p["message"] = run.message;
+  p["history"] = history.toJson();
+  return p;
 }
 
 void RunFolder::rewriteMetrics(const std::string& dir, const TrainingHistory& history) {

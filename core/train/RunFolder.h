@@ -7,9 +7,26 @@
 #include <nlohmann/json.hpp>
 
 #include "config/TrainingConfig.h"
+#include "train/TrainerObserver.h"
 #include "train/TrainingHistory.h"
 
 namespace longmim {
+
+// What training_params.json says about a run besides its configuration.
+struct RunParameters {
+  std::string status;  // "running", "completed", "interrupted", ...
+  std::string runName;
+  std::string runDir;
+  double trainingStart = 0.0;  // seconds since the epoch, when this session started
+  const RunInfo* info = nullptr;
+  int startEpoch = 1;
+  nlohmann::ordered_json schedule;  // OneCycleSchedule::toJson (null before it exists)
+  double lrMultiplier = 1.0;
+  std::vector<std::string> lossTerms;
+  std::string lastCheckpoint;
+  const TrainingHistory* history = nullptr;
+  std::string message;  // why the run failed or stopped; empty otherwise
+};
 
 class RunFolder {
  public:
@@ -28,6 +45,10 @@ class RunFolder {
 
   // Atomic rewrite of training_params.json.
   static void writeParams(const std::string& dir, const nlohmann::ordered_json& params);
+
+  // training_params.json's content: the configuration, then the run's facts (process, host,
+  // device, data sizes, schedule, library versions, losses per epoch, the whole history).
+  static nlohmann::ordered_json params(const TrainingConfig& config, const RunParameters& run);
 
   // metrics.csv: one row per logged step (split "train") and two per epoch ("train", "val"), every
   // loss component in a fixed column (empty when the term is off), LR, beta1, samples/s.

@@ -15,8 +15,9 @@ struct TrainerOptions {
   TrainingConfig config;
   // A checkpoint to continue from (its run folder is reused). Empty: a new run.
   std::string resumeCheckpoint;
-  // When resuming, take the configuration stored in the checkpoint; DATA_DIR, OUTPUT_DIR,
-  // NUM_THREADS, DEVICE, TENSORBOARD and the live keys may still come from `config`.
+  // When resuming, take the configuration stored in the checkpoint with the machine's keys
+  // (data and output folders, threads, device, logging) from `config` (train/ResumePolicy.h);
+  // false: `config` is the run's configuration, refused if it changes a locked key.
   bool configFromCheckpoint = true;
 };
 

@@ -1,0 +1,93 @@
+#include <cmath>
+#include <cstdlib>
+
+#include "config/ConfigJson.h"
+#include "config/ConfigSchema.h"
+#include "config/ConfigValidation.h"
+#include "train/TrainerImpl.h"
+
+namespace longmim {
+
+Trainer::Impl::Directive Trainer::Impl::handleCommands(int epoch) {
+  bool paused = false;
+  for (;;) {
+    std::optional<TrainerCommand> next =
+        paused ? std::optional<TrainerCommand>(commands.waitPop()) : commands.tryPop();
+    if (!next)
+      return Directive::Go;
+    switch (next->kind) {
+      case TrainerCommand::Kind::Pause:
+        if (!paused) {
+          paused = true;
+          setState(TrainerState::Paused);
+        }
+        break;
+      case TrainerCommand::Kind::Continue:
+        if (paused) {
+          paused = false;
+          setState(TrainerState::Running);
+        }
+        break;
+      case TrainerCommand::Kind::StopAfterStep:
+        setState(TrainerState::Stopping);
+        return Directive::Interrupt;
+      case TrainerCommand::Kind::StopAfterEpoch:
+        stopAfterEpoch = true;
+        setState(paused ? TrainerState::Paused : TrainerState::Stopping);
+        if (paused) {
+          paused = false;  // a stop request ends the pause
+          setState(TrainerState::Stopping);
+        }
+        break;
+      case TrainerCommand::Kind::Abort:
+        setState(TrainerState::Stopping);
+        return Directive::Abort;
+      case TrainerCommand::Kind::Edit:
+        applyEdit(*next, epoch);
+        break;
+    }
+  }
+}
+
+void Trainer::Impl::applyEdit(const TrainerCommand& command, int epoch) {
+  std::string before;
+  if (command.key == "LR_MULTIPLIER") {
+    char* end = nullptr;
+    const double v = std::strtod(command.value.c_str(), &end);
+    if (command.value.empty() || *end != '\0' || !(v > 0.0) || !std::isfinite(v)) {
+      say(LogLevel::Warning,
+          "LR_MULTIPLIER must be a positive number (got '" + command.value + "'); ignored");
+      return;
+    }
+    before = formatNumber(lrMultiplier);
+    lrMultiplier = v;
+  } else {
+    const ConfigField* field = findConfigField(command.key);
+    if (!field || field->runEdit != RunEdit::Live) {
+      say(LogLevel::Warning, command.key +
+                                 " cannot change during a run (only loss toggles, lambdas and "
+                                 "LR_MULTIPLIER can); ignored");
+      return;
+    }
+    TrainingConfig edited = config;
+    try {
+      applyConfigAssignment(edited, command.key + "=" + command.value);
+      requireValidConfig(edited, "edit");
+      composer->updateConfig(edited);
+    } catch (const std::exception& e) {
+      // updateConfig() changes nothing when it throws: the run goes on exactly as before.
+      say(LogLevel::Warning, std::string(e.what()) + "; the edit was not applied");
+      return;
+    }
+    before = configValue(config, *field).dump();
+    config = edited;
+  }
+  const EditRecord record{epoch, optimizerStep, command.key, before, command.value};
+  history.edits.push_back(record);
+  say(LogLevel::Info, "edited " + command.key + ": " + before + " -> " + command.value +
+                          " (from optimizer step " + std::to_string(optimizerStep) + ")");
+  if (observer)
+    observer->hyperparameterEdited(record);
+}
+
+}  // namespace longmim
