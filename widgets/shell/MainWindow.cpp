@@ -40,6 +40,7 @@
 #include "shell/StudioSettings.h"
 #include "shell/UiStallMonitor.h"
 #include "synth/DemoDataset.h"
+#include "train/ResumePolicy.h"
 #include "train/RunCatalog.h"
 #include "train/RunFolder.h"
 #include "train/Trainer.h"
@@ -611,12 +612,9 @@ bool MainWindow::resumeTraining(const QString& checkpoint) {
     reportError(tr("Cannot resume"), QString::fromStdString(e.what()));
     return false;
   }
-  // The form shows the run being continued; where this studio keeps data and threads still
-  // applies.
-  const TrainingConfig current = configForm_->config();
-  stored.dataDir = current.dataDir.empty() ? stored.dataDir : current.dataDir;
-  stored.numThreads = current.numThreads;
-  configForm_->setConfig(stored);
+  // The form shows the run being continued, with what this studio sets for the machine (data,
+  // outputs, threads, device, logging): the same policy as `longmim train -c` and the trainer.
+  configForm_->setConfig(resumedConfig(stored, configForm_->config()));
   lossPlot_->clearComparison();
   tabs_->setCurrentWidget(lossPlot_);
   return session_->start(configForm_->config(), checkpoint);

@@ -7,6 +7,8 @@
 #include <QApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -221,11 +223,28 @@ class TestStudioTraining : public QObject {
     QVERIFY(logText(window).contains(QStringLiteral("Stopped:")));
     QVERIFY(actions->resume()->isEnabled());
 
+    // What this studio sets for the machine (here: the loader's threads, typed into the form)
+    // applies to the resumed run, as `longmim train -c` keeps its own; the run's settings come
+    // from the checkpoint.
+    auto* loader =
+        qobject_cast<QLineEdit*>(window.configForm()->editorFor(QStringLiteral("LOADER_THREADS")));
+    QVERIFY(loader && loader->isEnabled());
+    loader->selectAll();
+    QTest::keyClicks(loader, QStringLiteral("3"));
+    QTest::keyClick(loader, Qt::Key_Return);
+    QCOMPARE(window.configForm()->config().loaderThreads, 3);
+
     // Resume fills the form from the checkpoint and continues the same run's curves.
     QSignalSpy started(window.session(), &TrainingSession::runStarted);
     QVERIFY(window.resumeTraining(checkpoint));
     QVERIFY(started.wait(60000));
     QCOMPARE(window.configForm()->config().epochs, 40);
+    QCOMPARE(window.configForm()->config().loaderThreads, 3);
+    QFile params(window.session()->runDir() + QStringLiteral("/training_params.json"));
+    QVERIFY(params.open(QIODevice::ReadOnly));
+    const QJsonObject written = QJsonDocument::fromJson(params.readAll()).object();
+    QCOMPARE(written.value(QStringLiteral("LOADER_THREADS")).toInt(), 3);
+    QCOMPARE(written.value(QStringLiteral("LONGITUDINAL_MIM_EPOCHS")).toInt(), 40);
     QTRY_VERIFY(window.lossPlot()->pointCount(LiveLossPlot::Curve::Steps) >= totalSteps(window));
     window.session()->abort();
     QVERIFY(finished.wait(60000));
