@@ -10,10 +10,11 @@
 
 namespace longmim::studio {
 
-// metrics.csv's header and rows (RunFolder::metricsHeader()): one row per logged step and one per
-// epoch and split, steps before the epoch they belong to. Loss components that metrics.csv has no
-// column for get extra columns after its last one, named after the component, in the order they
-// first appear; without such components the text equals RunFolder::rewriteMetrics's.
+// metrics.csv's header and rows (train/MetricsCsv.h, the same formatter as the run folder's):
+// one row per logged step and one per epoch and split, steps before the epoch they belong to.
+// Loss components that metrics.csv has no column for get extra columns after its last one, named
+// after the component, in the order they first appear; without such components the text equals
+// the run folder's metrics.csv.
 std::string lossCsvText(const TrainingHistory& history);
 
 // Writes lossCsvText(history) to `path` atomically: a failed write throws longmim::Error naming

@@ -20,6 +20,7 @@
 #include "config/ConfigJson.h"
 #include "io/AtomicFile.h"
 #include "io/DataHome.h"
+#include "train/MetricsCsv.h"
 #include "train/ProcessStart.h"
 
 namespace fs = std::filesystem;
@@ -32,46 +33,6 @@ std::string hostName() {
   if (::gethostname(name, sizeof(name) - 1) != 0)
     return {};
   return name;
-}
-
-const char* const kComponents[] = {"L1",         "L1_masked", "L2",      "SSIM",
-                                   "perceptual", "style",     "Fourier", "GAN"};
-
-std::string number(double v) {
-  std::ostringstream out;
-  out.precision(9);
-  out << v;
-  return out.str();
-}
-
-std::string componentCells(const ComponentValues& values) {
-  std::string cells;
-  for (const char* name : kComponents) {
-    const std::optional<double> v = findComponent(values, name);
-    cells += "," + (v ? number(*v) : std::string());
-  }
-  return cells;
-}
-
-std::string stepRow(const StepRecord& s) {
-  return "step," + std::to_string(s.epoch) + "," + std::to_string(s.batch) + "," +
-         std::to_string(s.globalBatch) + "," + std::to_string(s.optimizerStep) + ",train," +
-         number(s.total) + componentCells(s.components) + "," + number(s.learningRate) + "," +
-         number(s.beta1) + "," + number(s.samplesPerSecond) + "," + number(s.wallSeconds) +
-         RunFolder::validationMetricCells(nullptr) + "\n";
-}
-
-std::string epochRows(const EpochRecord& e) {
-  const std::string prefix = "epoch," + std::to_string(e.epoch) + ",,,,";
-  const std::string tail = "," + number(e.learningRate) + "," + number(e.beta1) + "," +
-                           number(e.samplesPerSecond) + "," + number(e.seconds);
-  std::string rows = prefix + "train," + number(e.trainTotal) + componentCells(e.trainComponents) +
-                     tail + RunFolder::validationMetricCells(nullptr) + "\n";
-  if (e.valTotal) {
-    rows += prefix + "val," + number(*e.valTotal) + componentCells(e.valComponents) + tail +
-            RunFolder::validationMetricCells(&e) + "\n";
-  }
-  return rows;
 }
 
 // Appends whole rows or nothing: when the disk fills up (or any write fails) part-way through, the
@@ -88,7 +49,7 @@ void append(const std::string& dir, const std::string& text) {
     ::close(fd);
     throw Error("cannot write " + path.string() + ": " + std::strerror(err));
   }
-  const std::string bytes = before.st_size == 0 ? RunFolder::metricsHeader() + text : text;
+  const std::string bytes = before.st_size == 0 ? MetricsCsv().header() + text : text;
   size_t written = 0;
   int err = 0;
   while (written < bytes.size()) {
@@ -110,21 +71,6 @@ void append(const std::string& dir, const std::string& text) {
 }
 
 }  // namespace
-
-const char* RunFolder::metricsHeader() {
-  return "kind,epoch,batch,global_batch,optimizer_step,split,total,L1,L1_masked,L2,SSIM,perceptual,"
-         "style,Fourier,"
-         "GAN,learning_rate,beta1,samples_per_second,seconds,val_l1_vs_zeros,val_pearson_r,"
-         "val_auc\n";
-}
-
-std::string RunFolder::validationMetricCells(const EpochRecord* epoch) {
-  if (!epoch || !epoch->valMetrics)
-    return ",,,";
-  const ValidationMetrics& m = *epoch->valMetrics;
-  auto cell = [](double v) { return "," + (std::isfinite(v) ? number(v) : std::string()); };
-  return cell(m.l1RatioToZeros()) + cell(m.pearson) + cell(m.auc);
-}
 
 std::string RunFolder::defaultOutputDir() {
   return (fs::path(studioDataHome()) / "runs").string();
@@ -243,24 +189,15 @@ nlohmann::ordered_json RunFolder::params(const TrainingConfig& config, const Run
 }
 
 void RunFolder::rewriteMetrics(const std::string& dir, const TrainingHistory& history) {
-  std::string text = metricsHeader();
-  size_t s = 0;
-  for (const EpochRecord& e : history.epochs) {
-    for (; s < history.steps.size() && history.steps[s].epoch <= e.epoch; ++s)
-      text += stepRow(history.steps[s]);
-    text += epochRows(e);
-  }
-  for (; s < history.steps.size(); ++s)
-    text += stepRow(history.steps[s]);
-  writeFileAtomically((fs::path(dir) / "metrics.csv").string(), text);
+  writeFileAtomically((fs::path(dir) / "metrics.csv").string(), MetricsCsv().text(history));
 }
 
 void RunFolder::appendMetrics(const std::string& dir, const StepRecord& step) {
-  append(dir, stepRow(step));
+  append(dir, MetricsCsv().step(step));
 }
 
 void RunFolder::appendMetrics(const std::string& dir, const EpochRecord& epoch) {
-  append(dir, epochRows(epoch));
+  append(dir, MetricsCsv().epoch(epoch));
 }
 
 }  // namespace longmim

@@ -50,16 +50,11 @@ class RunFolder {
   // device, data sizes, schedule, library versions, losses per epoch, the whole history).
   static nlohmann::ordered_json params(const TrainingConfig& config, const RunParameters& run);
 
-  // metrics.csv: one row per logged step (split "train") and two per epoch ("train", "val"), every
-  // loss component in a fixed column (empty when the term is off), LR, beta1, samples/s.
+  // metrics.csv (layout: train/MetricsCsv.h): rewritten whole from a history (a resumed run),
+  // or rows appended whole or not at all.
   static void rewriteMetrics(const std::string& dir, const TrainingHistory& history);
   static void appendMetrics(const std::string& dir, const StepRecord& step);
   static void appendMetrics(const std::string& dir, const EpochRecord& epoch);
-
-  static const char* metricsHeader();
-  // The validation-metric cells that end a metrics.csv row (",ratio,r,auc"; empty cells for a
-  // step, a train row or an epoch without metrics: pass nullptr).
-  static std::string validationMetricCells(const EpochRecord* valEpoch);
 };
 
 }  // namespace longmim

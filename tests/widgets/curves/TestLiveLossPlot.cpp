@@ -28,6 +28,7 @@
 #include "LossCurvePlots.h"
 #include "LossSeries.h"
 #include "curves/LiveLossPlot.h"
+#include "train/MetricsCsv.h"
 #include "train/RunFolder.h"
 
 using namespace longmim;
@@ -658,7 +659,7 @@ class TestLiveLossPlot : public QObject {
 
     const QStringList rows = QString::fromUtf8(readAll(path)).split('\n', Qt::SkipEmptyParts);
     QCOMPARE(rows.size(), 1 + int(history.steps.size()) + 2 * 3);
-    QCOMPARE(rows[0] + '\n', QString::fromLatin1(RunFolder::metricsHeader()));
+    QCOMPARE(rows[0] + '\n', QString::fromStdString(MetricsCsv().header()));
     // The first logged batch: epoch 1, batch 2, total 0.5 * 1.2 + 0.03 = 0.63; SSIM is half.
     QCOMPARE(rows[1], QStringLiteral("step,1,2,2,2,train,0.63,0.252,,0.063,0.315,,,,,"
                                      "0.00012,0.9,12.5,0.5,,,"));
