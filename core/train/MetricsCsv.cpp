@@ -6,6 +6,8 @@
 #include <sstream>
 #include <utility>
 
+#include "loss/LossTerms.h"
+
 namespace longmim {
 
 namespace {
@@ -31,8 +33,7 @@ std::string metricCells(const EpochRecord* epoch) {
 MetricsCsv::MetricsCsv(std::vector<std::string> extraColumns) : extra_(std::move(extraColumns)) {}
 
 const std::vector<std::string>& MetricsCsv::componentColumns() {
-  static const std::vector<std::string> columns = {"L1",         "L1_masked", "L2",      "SSIM",
-                                                   "perceptual", "style",     "Fourier", "GAN"};
+  static const std::vector<std::string> columns = loss::allLossTerms();
   return columns;
 }
 

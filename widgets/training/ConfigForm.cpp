@@ -22,6 +22,7 @@
 #include "config/ConfigJson.h"
 #include "config/ConfigValidation.h"
 #include "config/Presets.h"
+#include "loss/LossTerms.h"
 #include "training/ConfigFieldEditor.h"
 
 namespace longmim::studio {
@@ -30,42 +31,6 @@ namespace {
 constexpr ConfigGroup kGroups[] = {ConfigGroup::Data,   ConfigGroup::Augmentation,
                                    ConfigGroup::Model,  ConfigGroup::Optimisation,
                                    ConfigGroup::Losses, ConfigGroup::Output};
-
-// Each loss is one row of the form: its toggle and the weights that only matter while it is on.
-struct LossRow {
-  const char* toggle;
-  std::vector<const char*> lambdas;
-};
-
-const std::vector<LossRow>& lossRows() {
-  static const std::vector<LossRow> rows{
-      {"USE_L1", {"LAMBDA_L1_ALL", "LAMBDA_L1_MASKED"}},
-      {"USE_L2", {"LAMBDA_L2"}},
-      {"USE_SSIM", {"LAMBDA_SSIM"}},
-      {"USE_PERC_STYLE", {"LAMBDA_P", "LAMBDA_S"}},
-      {"USE_FOURIER", {"LAMBDA_FOURIER"}},
-      {"USE_GAN", {"LAMBDA_GAN"}},
-  };
-  return rows;
-}
-
-const LossRow* lossRowOfToggle(const std::string& key) {
-  for (const LossRow& row : lossRows()) {
-    if (key == row.toggle)
-      return &row;
-  }
-  return nullptr;
-}
-
-bool isLambdaOfLossRow(const std::string& key) {
-  for (const LossRow& row : lossRows()) {
-    for (const char* lambda : row.lambdas) {
-      if (key == lambda)
-        return true;
-    }
-  }
-  return false;
-}
 
 // Described like a schema field so that it is edited, checked and shown like one.
 const ConfigField& lrMultiplierField() {
@@ -185,15 +150,18 @@ QWidget* ConfigForm::createSections() {
   layout->addStretch(1);
 
   for (const ConfigField& field : configFields()) {
-    if (field.key == "PRESET" || isLambdaOfLossRow(field.key))
+    // Each loss is one row of the form: its toggle and the weights that only matter while it is
+    // on (core's table, loss/LossTerms.h).
+    const loss::LossToggle* row = loss::lossToggleOf(field.key);
+    if (field.key == "PRESET" || (row && field.key != row->toggle))
       continue;  // the picker sits in the tool bar; lambdas join their toggle's row
     CollapsibleSection* section = sectionFor(field.group);
     ConfigFieldEditor* editor = addEditor(field, section->body());
-    if (const LossRow* row = lossRowOfToggle(field.key)) {
+    if (row) {
       std::vector<ConfigFieldEditor*> lambdas;
-      for (const char* key : row->lambdas) {
-        lambdas.push_back(addEditor(*findConfigField(key), section->body()));
-        toggleOfLambda_.insert(QString::fromLatin1(key), editor->key());
+      for (const loss::LossTerm& term : row->terms) {
+        lambdas.push_back(addEditor(*findConfigField(term.lambda), section->body()));
+        toggleOfLambda_.insert(QString::fromLatin1(term.lambda), editor->key());
       }
       addLossRow(section, editor, lambdas);
     } else {

@@ -9,9 +9,12 @@
 #include <torch/torch.h>
 
 #include "Error.h"
+#include "config/ConfigJson.h"
+#include "config/ConfigSchema.h"
 #include "config/Presets.h"
 #include "loss/FourierLoss.h"
 #include "loss/LossComposer.h"
+#include "loss/LossTerms.h"
 #include "loss/PerceptualStyleLoss.h"
 #include "loss/Ssim.h"
 #include "model/ModelFactory.h"
@@ -353,6 +356,38 @@ class TestLosses : public QObject {
     QVERIFY(std::fabs(r.totalValue() - without.totalValue() - 2.0 * *r.component("L2")) < 1e-5);
     QCOMPARE(LossComposer::enabledTerms(c),
              (std::vector<std::string>{"L1", "L1_masked", "SSIM", "Fourier"}));
+  }
+
+  void theComposerReportsTheTableOfTerms() {
+    // Each toggle on its own (the perceptual pair needs VGG weights: tested above): the composer
+    // reports the table's terms, in its order, each with its own lambda.
+    const torch::Tensor p = torch::rand({2, 1, 64, 64}) * 2 - 1;
+    const torch::Tensor t = torch::rand({2, 1, 64, 64}) * 2 - 1;
+    for (const LossToggle& toggle : lossToggles()) {
+      if (std::string(toggle.toggle) == "USE_PERC_STYLE")
+        continue;
+      std::vector<std::string> names;
+      for (const LossTerm& term : toggle.terms)
+        names.emplace_back(term.name);
+      TrainingConfig c = onlyTerms({});
+      setConfigValue(c, *findConfigField(toggle.toggle), true, "test");
+      double weight = 0.25;
+      for (const LossTerm& term : toggle.terms) {
+        setConfigValue(c, *findConfigField(term.lambda), weight, "test");
+        weight += 0.5;
+      }
+      QCOMPARE(enabledLossTerms(c), names);
+      LossComposer composer(c);
+      const LossResult r = composer.compute(p, t, 1000);
+      QCOMPARE(r.components.size(), toggle.terms.size());
+      for (size_t i = 0; i < toggle.terms.size(); ++i) {
+        QCOMPARE(r.components[i].name, std::string(toggle.terms[i].name));
+        QCOMPARE(r.components[i].lambda,
+                 configValue(c, *findConfigField(toggle.terms[i].lambda)).get<double>());
+      }
+    }
+    QCOMPARE(allLossTerms(), (std::vector<std::string>{"L1", "L1_masked", "L2", "SSIM",
+                                                       "perceptual", "style", "Fourier", "GAN"}));
   }
 
   void ganTermStartsAtItsEpochAndTheDiscriminatorLearns() {
