@@ -315,4 +315,12 @@ std::vector<RunSummary> scanRuns(const std::string& outputDir) {
   return runs;
 }
 
+std::string checkpointToOpen(const RunSummary& run) {
+  for (const RunCheckpoint& c : run.checkpoints) {
+    if (c.kind == "best")
+      return c.path;
+  }
+  return run.checkpoints.empty() ? std::string() : run.checkpoints.back().path;
+}
+
 }  // namespace longmim

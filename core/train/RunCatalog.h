@@ -57,6 +57,11 @@ extern const char* const kStatusUnreadable;
 // when it is missing, is not JSON, or holds a value of the wrong type.
 RunSummary readRun(const std::string& runDir);
 
+// The checkpoint a run opens with in the studio (its viewer predicts with it): its
+// best, else the last of `checkpoints` (the interrupted one, else the highest epoch); empty when it
+// has none.
+std::string checkpointToOpen(const RunSummary& run);
+
 // Every run folder directly under `outputDir` (a folder holding training_params.json), sorted by
 // folder name; other folders and files are skipped. A run that cannot be read is listed with status
 // "unreadable" and the error as its message, so one broken file never hides the others. A missing

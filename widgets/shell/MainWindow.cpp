@@ -711,13 +711,7 @@ void MainWindow::openRun(const QString& runDir) {
       logPanel_->appendMessage(LogLevel::Warning, QString::fromStdString(e.what()));
     }
   }
-  QString checkpoint;
-  for (const RunCheckpoint& c : run.checkpoints) {
-    if (c.kind == "best")
-      checkpoint = QString::fromStdString(c.path);
-  }
-  if (checkpoint.isEmpty() && !run.checkpoints.empty())
-    checkpoint = QString::fromStdString(run.checkpoints.back().path);
+  const QString checkpoint = QString::fromStdString(checkpointToOpen(run));
   if (!checkpoint.isEmpty() && !session_->isActive())
     viewer_->setCheckpoint(checkpoint);
   tabs_->setCurrentWidget(lossPlot_);

@@ -312,6 +312,20 @@ class TestRunCatalog : public QObject {
     QCOMPARE(summary.lastTrainLoss.value_or(-1.0), 0.7);
   }
 
+  void aRunOpensWithItsBestElseItsNewestCheckpoint() {
+    const std::string run = path("opens/longitudinal_mim_choice");
+    writeParams(run, R"({"status": "completed", "epochs": 3, "best_epoch": 2})");
+    QCOMPARE(checkpointToOpen(readRun(run)), std::string());
+    writeBytes(run + "/longitudinal_mim_epoch_1.pt", "x");
+    writeBytes(run + "/longitudinal_mim_epoch_10.pt", "x");
+    writeBytes(run + "/longitudinal_mim_epoch_2.pt", "x");
+    QCOMPARE(checkpointToOpen(readRun(run)), run + "/longitudinal_mim_epoch_10.pt");
+    writeBytes(run + "/longitudinal_mim_interrupted.pt", "x");
+    QCOMPARE(checkpointToOpen(readRun(run)), run + "/longitudinal_mim_interrupted.pt");
+    writeBytes(run + "/longitudinal_mim_best.pt", "x");
+    QCOMPARE(checkpointToOpen(readRun(run)), run + "/longitudinal_mim_best.pt");
+  }
+
   void anOutputFolderThatIsMissingOrAFile() {
     QVERIFY(scanRuns(path("never_written")).empty());
     writeBytes(path("a_file"), "x");
