@@ -35,4 +35,14 @@ CaseSplit splitBySubject(const std::vector<CaseEntry>& cases, double valFraction
   return split;
 }
 
+std::vector<CaseEntry> casesToInspect(const std::vector<CaseEntry>& cases, double valFraction,
+                                      int seed) {
+  std::vector<CaseEntry> out;
+  for (const size_t i : splitBySubject(cases, valFraction, seed).val)
+    out.push_back(cases[i]);
+  if (out.empty())
+    out = cases;  // no validation set: every case can still be inspected
+  return out;
+}
+
 }  // namespace longmim

@@ -17,4 +17,9 @@ struct CaseSplit {
 // of a subject land on the same side.
 CaseSplit splitBySubject(const std::vector<CaseEntry>& cases, double valFraction, int seed);
 
+// The cases a viewer steps through for a run with this split: its validation cases (what the
+// model never trained on), or every case when there is no validation set.
+std::vector<CaseEntry> casesToInspect(const std::vector<CaseEntry>& cases, double valFraction,
+                                      int seed);
+
 }  // namespace longmim

@@ -784,14 +784,7 @@ void MainWindow::updateViewerCases() {
   if (!dataset_)
     return;
   const TrainingConfig config = configForm_->config();
-  const std::vector<CaseEntry> valid = dataset_->validCases();
-  const CaseSplit split = splitBySubject(valid, config.valFraction, config.seed);
-  std::vector<CaseEntry> cases;
-  for (size_t i : split.val)
-    cases.push_back(valid[i]);
-  if (cases.empty())
-    cases = valid;  // no validation set: every case can still be inspected
-  viewer_->setCases(std::move(cases));
+  viewer_->setCases(casesToInspect(dataset_->validCases(), config.valFraction, config.seed));
 }
 
 void MainWindow::restoreFormConfig() {

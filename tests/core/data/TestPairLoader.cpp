@@ -78,6 +78,17 @@ class TestPairLoader : public QObject {
     QCOMPARE(splitBySubject(cases, 0.01, 1).val.empty(), false);  // at least one subject
   }
 
+  void theViewerInspectsTheValidationCasesElseAll() {
+    const std::vector<CaseEntry> cases = PairIndex::scan(root_).validCases();
+    const CaseSplit split = splitBySubject(cases, 0.34, 42);
+    const std::vector<CaseEntry> shown = casesToInspect(cases, 0.34, 42);
+    QCOMPARE(shown.size(), split.val.size());
+    for (size_t k = 0; k < shown.size(); ++k)
+      QCOMPARE(shown[k].name, cases[split.val[k]].name);
+    // Without a validation set every case can still be looked at.
+    QCOMPARE(casesToInspect(cases, 0.0, 42).size(), cases.size());
+  }
+
   void datasetGivesTensorsOfTheConfiguredSize() {
     auto dataset = datasetOf(root_, false);
     QCOMPARE(*dataset->size(), size_t(10));
