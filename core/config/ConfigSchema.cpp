@@ -171,6 +171,10 @@ std::vector<ConfigField> buildFields() {
                         "mis-shaped keys)."));
   f.push_back(doubleField("DROPOUT", G::Model, &C::dropout, {0.0, 1.0, false, true},
                           "Dropout2d probability of the fusion blocks."));
+  f.push_back(boolField("LEARNED_DEAD_BAND", G::Model, &C::learnedDeadBand,
+                        "The output passes a dead band around zero whose width "
+                        "the model learns, so that unchanged pixels can be predicted as exactly "
+                        "zero (the truth is zero there) instead of a faint haze."));
 
   // Optimisation
   f.push_back(intField("LONGITUDINAL_MIM_EPOCHS", G::Optimisation, &C::epochs, 1, 100000,

@@ -46,6 +46,7 @@ struct TrainingConfig {
   std::string encoderWeights;
   bool weightsStrict = true;
   double dropout = 0.1;
+  bool learnedDeadBand = false;
 
   // Optimisation
   int epochs = 10;

@@ -234,6 +234,8 @@ BigModelImpl::BigModelImpl(const BigSpec& spec) : spec_(spec) {
   }
   register_module("decoder", decoder);
   head = register_module("head", nn::Conv2d(nn::Conv2dOptions(in, 1, 3).padding(1).bias(false)));
+  if (spec.learnedDeadBand)
+    dead_band = register_module("dead_band", LearnedDeadBand());
 }
 
 torch::Tensor BigModelImpl::forward(const torch::Tensor& baseline, const torch::Tensor& followup) {
@@ -258,7 +260,8 @@ torch::Tensor BigModelImpl::forward(const torch::Tensor& baseline, const torch::
     }
     x = upStages[level](x, skip);
   }
-  return torch::tanh(countedConv(head, x));
+  const torch::Tensor y = torch::tanh(countedConv(head, x));
+  return dead_band ? dead_band(y) : y;
 }
 
 void BigModelImpl::initialiseWeights() {
@@ -294,6 +297,13 @@ void BigModelImpl::initialiseWeights() {
   // A zero head: the first prediction is the all-zeros baseline, not tanh of random features
   // (5.7x the zeros error after the first demo epoch with the reference's Xavier head).
   nn::init::zeros_(head->weight);
+  if (dead_band) {
+    // Inside the band an exact zero has no gradient to leave it by but the leak's: a head of
+    // small random weights starts the predictions near zero (|y| about 1e-3 at the demo size)
+    // but mostly outside the initial band.
+    nn::init::normal_(head->weight, 0.0, 3e-4);
+    dead_band->threshold.fill_(LearnedDeadBandImpl::kInitialWidth / LearnedDeadBandImpl::kScale);
+  }
 }
 
 std::vector<std::pair<std::string, std::string>> BigModelImpl::parts() const {
@@ -303,16 +313,20 @@ std::vector<std::pair<std::string, std::string>> BigModelImpl::parts() const {
   int blocks = 0;
   for (const BigSpec::Stage& st : spec_.stages)
     blocks += st.repeats;
-  return {{"encoder", describe("shared: stem + " + std::to_string(blocks) + " MBConv blocks + " +
-                                   std::to_string(spec_.layers) + "-layer transformer (" +
-                                   std::to_string(spec_.tokenDim) + " wide, " +
-                                   std::to_string(spec_.heads) + " heads)",
-                               *encoder)},
-          {"difference_attention",
-           describe("cross-attention follow-up <-> baseline", *difference_attention)},
-          {"change_projection", describe("tokens to the decoder's width", *change_projection)},
-          {"decoder", describe("U-Net: 5 x2 stages with skips from both time points", *decoder)},
-          {"head", describe("3x3 conv to 1 channel, tanh", *head)}};
+  std::vector<std::pair<std::string, std::string>> out{
+      {"encoder", describe("shared: stem + " + std::to_string(blocks) + " MBConv blocks + " +
+                               std::to_string(spec_.layers) + "-layer transformer (" +
+                               std::to_string(spec_.tokenDim) + " wide, " +
+                               std::to_string(spec_.heads) + " heads)",
+                           *encoder)},
+      {"difference_attention",
+       describe("cross-attention follow-up <-> baseline", *difference_attention)},
+      {"change_projection", describe("tokens to the decoder's width", *change_projection)},
+      {"decoder", describe("U-Net: 5 x2 stages with skips from both time points", *decoder)},
+      {"head", describe("3x3 conv to 1 channel, tanh", *head)}};
+  if (dead_band)
+    out.emplace_back("dead_band", describe("learned dead band around zero", *dead_band));
+  return out;
 }
 
 }  // namespace longmim::model

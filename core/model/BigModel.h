@@ -24,7 +24,8 @@ struct BigSpec {
   int mlp = 3072;
   std::vector<int> decoder{512, 256, 128, 64, 32};  // channels at /16, /8, /4, /2, /1
   double dropout = 0.1;
-  int imageSize = 512;  // the positional embedding's grid (resampled for other sizes)
+  int imageSize = 512;           // the positional embedding's grid (resampled for other sizes)
+  bool learnedDeadBand = false;  // LEARNED_DEAD_BAND: a LearnedDeadBand after the tanh
 
   static BigSpec forSize(const std::string& size, int imageSize);
 };
@@ -105,6 +106,7 @@ class BigModelImpl : public LongitudinalModelImpl {
   torch::nn::Sequential decoder{nullptr};
   std::vector<UpStage> upStages;
   torch::nn::Conv2d head{nullptr};
+  LearnedDeadBand dead_band{nullptr};  // only with spec.learnedDeadBand
 
  private:
   BigSpec spec_;

@@ -239,4 +239,17 @@ void initialiseReferenceStyle(torch::nn::Module& root) {
   }
 }
 
+LearnedDeadBandImpl::LearnedDeadBandImpl() {
+  threshold = register_parameter("threshold", torch::full({1}, kInitialWidth / kScale));
+}
+
+torch::Tensor LearnedDeadBandImpl::forward(const torch::Tensor& x) {
+  const torch::Tensor t = kScale * torch::relu(threshold);
+  return x - (1.0 - kLeak) * torch::maximum(torch::minimum(x, t), -t);
+}
+
+double LearnedDeadBandImpl::width() const {
+  return kScale * std::max(0.0, threshold.item<double>());
+}
+
 }  // namespace longmim::model

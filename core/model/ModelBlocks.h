@@ -130,6 +130,26 @@ struct DecoderBlockImpl : torch::nn::Module {
 };
 TORCH_MODULE(DecoderBlock);
 
+// A dead band on the output that the model learns: values within +-t of zero shrink to a tenth,
+// the others move towards zero by 0.9 t, with t = 0.005 relu(threshold) learnt with the rest. The
+// truth maps are exactly zero where nothing changed (the generator's threshold); without the band
+// a convolution's output leaves a faint haze there that costs a fifth of the L1 (docs/learning.md).
+// Hand-written: torch's softshrink takes a fixed lambda and has no gradient for it. The leak keeps
+// a gradient inside the band, so that values there can still grow out of it; the scale slows t so
+// that it follows the predictions instead of racing past them (at 1x the band closed over every
+// prediction within the first epoch and the model stayed at zero).
+struct LearnedDeadBandImpl : torch::nn::Module {
+  LearnedDeadBandImpl();
+  torch::Tensor forward(const torch::Tensor& x);
+  // The band's half-width t now.
+  double width() const;
+  torch::Tensor threshold;
+  static constexpr double kScale = 0.005;
+  static constexpr double kLeak = 0.1;
+  static constexpr double kInitialWidth = 1e-4;
+};
+TORCH_MODULE(LearnedDeadBand);
+
 // Largest divisor of `channels` not above `wanted` (GroupNorm needs groups | channels).
 int groupsFor(int channels, int wanted);
 

@@ -29,10 +29,12 @@ LongitudinalModel buildModel(const TrainingConfig& config) {
   if (config.modelArch == "reference") {
     ReferenceSpec spec = ReferenceSpec::forSize(config.modelSize);
     spec.dropout = config.dropout;
+    spec.learnedDeadBand = config.learnedDeadBand;
     model = std::make_shared<ReferenceModelImpl>(spec);
   } else if (config.modelArch == "big") {
     BigSpec spec = BigSpec::forSize(config.modelSize, config.imgSize);
     spec.dropout = config.dropout;
+    spec.learnedDeadBand = config.learnedDeadBand;
     model = std::make_shared<BigModelImpl>(spec);
   } else {
     throw ConfigError("MODEL_ARCH",

@@ -127,6 +127,8 @@ ReferenceModelImpl::ReferenceModelImpl(const ReferenceSpec& spec) : spec_(spec) 
   diff_processing2 =
       register_module("diff_processing2", convStack(spec.features, spec.stackDepth, spec.groups));
   decoder = register_module("decoder", Decoder6(spec));
+  if (spec.learnedDeadBand)
+    dead_band = register_module("dead_band", LearnedDeadBand());
 }
 
 torch::Tensor ReferenceModelImpl::forward(const torch::Tensor& baseline,
@@ -138,13 +140,16 @@ torch::Tensor ReferenceModelImpl::forward(const torch::Tensor& baseline,
   torch::Tensor x = dropout(diff_processing->forward(f - b));
   x = x + dropout(f2 - b2);
   x = dropout(diff_processing2->forward(x));
-  return decoder(x);
+  const torch::Tensor y = decoder(x);
+  return dead_band ? dead_band(y) : y;
 }
 
 void ReferenceModelImpl::initialiseWeights() {
   initialiseReferenceStyle(*this);
   torch::NoGradGuard noGrad;
   nn::init::xavier_uniform_(decoder->head->weight, 5.0 / 3.0);
+  if (dead_band)
+    dead_band->threshold.fill_(LearnedDeadBandImpl::kInitialWidth / LearnedDeadBandImpl::kScale);
 }
 
 std::vector<std::pair<std::string, std::string>> ReferenceModelImpl::parts() const {

@@ -24,6 +24,8 @@ struct ReferenceSpec {
   std::vector<int> decoder{512, 384, 256, 128, 64};
   int decoderGroups = 16;
   double dropout = 0.1;
+  // LEARNED_DEAD_BAND: a LearnedDeadBand after the tanh (off: the reference's state dict).
+  bool learnedDeadBand = false;
 
   // paper: the reference exactly; cpu-demo and tiny: the same layout with narrower layers and one
   // block per stack.
@@ -67,6 +69,7 @@ class ReferenceModelImpl : public LongitudinalModelImpl {
   torch::nn::Sequential diff_processing{nullptr};
   torch::nn::Sequential diff_processing2{nullptr};
   Decoder6 decoder{nullptr};
+  LearnedDeadBand dead_band{nullptr};  // only with spec.learnedDeadBand
 
  private:
   ReferenceSpec spec_;

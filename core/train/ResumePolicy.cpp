@@ -7,18 +7,11 @@
 namespace longmim {
 
 const std::vector<std::string>& resumeLockedKeys() {
-  static const std::vector<std::string> keys = {"MODEL_ARCH",
-                                                "MODEL_SIZE",
-                                                "IMG_SIZE",
-                                                "BATCH_SIZE",
-                                                "UPDATE_EVERY_BATCHES",
-                                                "LONGITUDINAL_MIM_EPOCHS",
-                                                "MAX_LR",
-                                                "PCT_START",
-                                                "DIV_FACTOR",
-                                                "FINAL_DIV_FACTOR",
-                                                "SEED",
-                                                "VAL_FRACTION"};
+  static const std::vector<std::string> keys = {
+      "MODEL_ARCH",  "MODEL_SIZE",           "LEARNED_DEAD_BAND",       "IMG_SIZE",
+      "BATCH_SIZE",  "UPDATE_EVERY_BATCHES", "LONGITUDINAL_MIM_EPOCHS", "MAX_LR",
+      "PCT_START",   "DIV_FACTOR",           "FINAL_DIV_FACTOR",        "SEED",
+      "VAL_FRACTION"};
   return keys;
 }
 

@@ -21,6 +21,7 @@ TrainingConfig configFor(const std::string& arch, const std::string& size, int i
   c.modelArch = arch;
   c.modelSize = size;
   c.imgSize = imgSize;
+  c.learnedDeadBand = false;  // the architectures as they are; the band has its own test
   return c;
 }
 
@@ -163,6 +164,61 @@ class TestModels : public QObject {
       QVERIFY2(p.value().grad().defined(), p.key().c_str());
       QVERIFY2(p.value().grad().abs().sum().item<double>() > 0.0, p.key().c_str());
     }
+  }
+
+  void theLearnedDeadBandZeroesSmallValuesAndLearnsItsWidth() {
+    // The module alone: t = 0.005 relu(threshold); inside +-t a value keeps a tenth of itself,
+    // outside it moves towards zero by 0.9 t.
+    LearnedDeadBand band;
+    QVERIFY(std::fabs(band->width() - LearnedDeadBandImpl::kInitialWidth) < 1e-9);
+    {
+      torch::NoGradGuard noGrad;
+      band->threshold.fill_(2.0);  // t = 0.01
+    }
+    QVERIFY(std::fabs(band->width() - 0.01) < 1e-9);
+    const torch::Tensor x = torch::tensor({-0.5, -0.01, -0.004, 0.0, 0.004, 0.02});
+    const torch::Tensor y = band(x);
+    const std::vector<double> expected{-0.5 + 0.009, -0.001, -0.0004, 0.0, 0.0004, 0.02 - 0.009};
+    for (size_t i = 0; i < expected.size(); ++i)
+      QVERIFY2(std::fabs(y[int64_t(i)].item<double>() - expected[i]) < 1e-7,
+               qPrintable(QString::number(i)));
+    // An L1 loss against zeros widens the band (its gradient on the threshold is negative) ...
+    y.abs().sum().backward();
+    QVERIFY(band->threshold.grad().item<double>() < 0.0);
+    // ... and against values far outside it narrows it.
+    band->threshold.mutable_grad().zero_();
+    (band(x) - x * 2.0).abs().sum().backward();
+    QVERIFY(band->threshold.grad().item<double>() > 0.0);
+
+    // In both architectures: one more parameter, off by default (state dicts unchanged), and
+    // gradients reach the band and the head from the first step.
+    for (const std::string arch : {"big", "reference"}) {
+      TrainingConfig c = configFor(arch, "tiny", 64);
+      const int64_t without = parameterCount(*buildModel(c));
+      c.learnedDeadBand = true;
+      const LongitudinalModel model = buildModel(c);
+      QCOMPARE(parameterCount(*model), without + 1);
+      bool found = false;
+      for (const auto& [key, tensor] : orderedStateDict(*model))
+        found = found || key == "dead_band.threshold";
+      QVERIFY2(found, arch.c_str());
+      model->train();
+      const torch::Tensor b = torch::rand({2, 1, 64, 64});
+      const torch::Tensor f = torch::rand({2, 1, 64, 64});
+      const torch::Tensor out = model->forward(b, f);
+      QVERIFY(torch::isfinite(out).all().item<bool>());
+      out.abs().mean().backward();
+      for (const auto& p : model->named_parameters()) {
+        if (p.key() == "dead_band.threshold" || p.key() == "head.weight" ||
+            p.key() == "decoder.head.weight") {
+          QVERIFY2(p.value().grad().defined() && p.value().grad().abs().sum().item<double>() > 0,
+                   p.key().c_str());
+        }
+      }
+    }
+    // The demo preset uses it; the paper preset does not (the seed's model).
+    QVERIFY(presetConfig("cpu-demo").learnedDeadBand);
+    QVERIFY(!presetConfig("paper").learnedDeadBand);
   }
 
   void bigPaperIsTheSeedsLayout() {
