@@ -1,21 +1,11 @@
 #include "curves/LiveLossPlot.h"
 
 #include <QAction>
-#include <QComboBox>
 #include <QDir>
-#include <QDoubleSpinBox>
-#include <QFileDialog>
-#include <QFileInfo>
-#include <QHBoxLayout>
-#include <QLabel>
-#include <QMenu>
 #include <QMouseEvent>
-#include <QScopeGuard>
 #include <QScopedValueRollback>
 #include <QSignalBlocker>
-#include <QSlider>
 #include <QTimer>
-#include <QToolButton>
 #include <QVBoxLayout>
 
 #include "QCustomPlotHeader.h"
@@ -28,29 +18,15 @@
 #include "LossCurvePlots.h"
 #include "LossSeries.h"
 #include "PlotImageExport.h"
-#include "common/ErrorBox.h"
+#include "curves/CurveControls.h"
+#include "curves/CurveValues.h"
+#include "curves/EditMarkers.h"
+#include "curves/LossPlotExports.h"
+#include "curves/LossPlotHover.h"
 #include "curves/NearestGraphPoint.h"
 
 namespace longmim::studio {
 namespace {
-
-// Validation metrics drawn like a loss component: one point per epoch, no train curve.
-const char* const kMetricCurves[] = {"val L1 / zeros", "val r", "val AUC"};
-
-bool isMetricCurve(const std::string& name) {
-  return std::find(std::begin(kMetricCurves), std::end(kMetricCurves), name) !=
-         std::end(kMetricCurves);
-}
-
-std::optional<double> metricValue(const EpochRecord& epoch, const std::string& name) {
-  if (!epoch.valMetrics)
-    return std::nullopt;
-  const ValidationMetrics& m = *epoch.valMetrics;
-  const double v = name == kMetricCurves[0]   ? m.l1RatioToZeros()
-                   : name == kMetricCurves[1] ? m.pearson
-                                              : m.auc;
-  return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
-}
 
 // Matplotlib's tab:green for the learning rate, tab:purple and tab:orange for a compared run: none
 // of them can be taken for the run's own blue and red.
@@ -61,11 +37,6 @@ const QColor kComparisonValidationColor(0xff, 0x7f, 0x0e);
 constexpr int kDefaultRefreshMs = 150;     // about 7 replots a second, however fast steps arrive
 constexpr double kDefaultSmoothing = 0.6;  // TensorBoard's default
 const QSize kDefaultExportSize(1200, 675);
-const QString kOverlayLayer = QStringLiteral("overlay");  // QCustomPlot's own buffered top layer
-
-QString formatValue(double value) {
-  return QString::number(value, 'g', 6);
-}
 
 // A two-point series spanning `low`..`high`, to reuse LossSeries' range padding without handing
 // it every point.
@@ -74,10 +45,6 @@ LossSeries span(double keyLow, double keyHigh, double valueLow, double valueHigh
   series.x = {keyLow, keyHigh};
   series.y = {valueLow, valueHigh};
   return series;
-}
-
-std::optional<double> finite(std::optional<double> value) {
-  return value && std::isfinite(*value) ? value : std::nullopt;
 }
 
 }  // namespace
@@ -138,83 +105,20 @@ void LiveLossPlot::createActions() {
   learningRateAction_->setToolTip(tr("Show the learning rate on the right axis"));
   connect(learningRateAction_, &QAction::toggled, this, &LiveLossPlot::setLearningRateVisible);
 
-  exportImageAction_ = new QAction(tr("Export Image…"), this);
-  exportImageAction_->setObjectName(QStringLiteral("exportImageAction"));
-  connect(exportImageAction_, &QAction::triggered, this, &LiveLossPlot::chooseImageExport);
-  exportCsvAction_ = new QAction(tr("Export CSV…"), this);
-  exportCsvAction_->setObjectName(QStringLiteral("exportCsvAction"));
-  connect(exportCsvAction_, &QAction::triggered, this, &LiveLossPlot::chooseCsvExport);
-  exportRunFiguresAction_ = new QAction(tr("Export Run Figures…"), this);
-  exportRunFiguresAction_->setObjectName(QStringLiteral("exportRunFiguresAction"));
-  exportRunFiguresAction_->setToolTip(
-      tr("Write loss_curves.png and detailed_loss_curves.png into a folder"));
-  connect(exportRunFiguresAction_, &QAction::triggered, this,
-          &LiveLossPlot::chooseRunFiguresExport);
+  exports_ = new LossPlotExports(this);
+  connect(exports_, &LossPlotExports::exported, this, &LiveLossPlot::exported);
 }
 
 void LiveLossPlot::createControls() {
-  curveBox_ = new QComboBox(this);
-  curveBox_->setObjectName(QStringLiteral("curveBox"));
-  curveBox_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-  curveBox_->addItem(totalCurveName());
-  connect(curveBox_, QOverload<int>::of(&QComboBox::currentIndexChanged), this,
-          &LiveLossPlot::onCurveChosen);
-  auto* curveLabel = new QLabel(tr("&Curve:"), this);
-  curveLabel->setBuddy(curveBox_);
-
-  smoothingSlider_ = new QSlider(Qt::Horizontal, this);
-  smoothingSlider_->setObjectName(QStringLiteral("smoothingSlider"));
-  smoothingSlider_->setRange(0, int(std::lround(CurveSmoothing::kMaxWeight * 100)));
-  smoothingSlider_->setValue(int(std::lround(kDefaultSmoothing * 100)));
-  smoothingSlider_->setMaximumWidth(160);
-  smoothingSpin_ = new QDoubleSpinBox(this);
-  smoothingSpin_->setObjectName(QStringLiteral("smoothingSpin"));
-  smoothingSpin_->setRange(0.0, CurveSmoothing::kMaxWeight);
-  smoothingSpin_->setSingleStep(0.01);
-  smoothingSpin_->setDecimals(2);
-  smoothingSpin_->setValue(kDefaultSmoothing);
-  const QString smoothingTip =
-      tr("Exponential moving average of the logged batches, as in TensorBoard (0: raw)");
-  smoothingSlider_->setToolTip(smoothingTip);
-  smoothingSpin_->setToolTip(smoothingTip);
-  connect(smoothingSlider_, &QSlider::valueChanged, this,
-          [this](int value) { setSmoothing(value / 100.0); });
-  connect(smoothingSpin_, QOverload<double>::of(&QDoubleSpinBox::valueChanged), this,
-          &LiveLossPlot::setSmoothing);
-  auto* smoothingLabel = new QLabel(tr("&Smoothing:"), this);
-  smoothingLabel->setBuddy(smoothingSpin_);
-
-  const auto toolButton = [this](QAction* action) {
-    auto* button = new QToolButton(this);
-    button->setDefaultAction(action);
-    button->setObjectName(
-        action->objectName().replace(QStringLiteral("Action"), QStringLiteral("Button")));
-    return button;
-  };
-  auto* exportButton = new QToolButton(this);
-  exportButton->setObjectName(QStringLiteral("exportButton"));
-  exportButton->setText(tr("Export"));
-  exportButton->setPopupMode(QToolButton::InstantPopup);
-  auto* exportMenu = new QMenu(exportButton);
-  exportMenu->addActions({exportImageAction_, exportCsvAction_, exportRunFiguresAction_});
-  exportButton->setMenu(exportMenu);
-
-  auto* controls = new QHBoxLayout;
-  controls->addWidget(curveLabel);
-  controls->addWidget(curveBox_);
-  controls->addSpacing(12);
-  controls->addWidget(smoothingLabel);
-  controls->addWidget(smoothingSlider_);
-  controls->addWidget(smoothingSpin_);
-  controls->addStretch(1);
-  controls->addWidget(toolButton(logScaleAction_));
-  controls->addWidget(toolButton(learningRateAction_));
-  controls->addWidget(toolButton(fitAction_));
-  controls->addWidget(exportButton);
-
+  controls_ =
+      new CurveControls(kDefaultSmoothing, {logScaleAction_, learningRateAction_, fitAction_},
+                        {exportImageAction(), exportCsvAction(), exportRunFiguresAction()}, this);
+  controls_->setCurves({totalCurveName()}, totalCurveName());
+  connect(controls_, &CurveControls::curveChosen, this, &LiveLossPlot::onCurveChosen);
+  connect(controls_, &CurveControls::smoothingChosen, this, &LiveLossPlot::setSmoothing);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(4, 4, 4, 0);
-  layout->addLayout(controls);
+  layout->addWidget(controls_);
   layout->addWidget(plot_, 1);
 }
 
@@ -241,7 +145,8 @@ void LiveLossPlot::createPlot() {
 
   createAxes();
   createGraphs();
-  createHoverItems();
+  hover_ = std::make_unique<LossPlotHover>(plot_, rect_, style_);
+  editMarkers_ = std::make_unique<EditMarkers>(plot_, rect_, style_);
   noData_ = style_.makeNoDataText(plot_, rect_);
 
   connect(plot_, &QCustomPlot::mouseMove, this, &LiveLossPlot::onMouseMove);
@@ -250,7 +155,7 @@ void LiveLossPlot::createPlot() {
   auto* separator = new QAction(this);
   separator->setSeparator(true);
   plot_->addActions({fitAction_, logScaleAction_, learningRateAction_, separator,
-                     exportImageAction_, exportCsvAction_, exportRunFiguresAction_});
+                     exportImageAction(), exportCsvAction(), exportRunFiguresAction()});
 }
 
 void LiveLossPlot::createAxes() {
@@ -334,28 +239,6 @@ void LiveLossPlot::createGraphs() {
   // 100k logged batches stay smooth: QCustomPlot draws a few points per pixel column of them.
   for (const Curve curve : {Curve::Steps, Curve::SmoothedSteps, Curve::LearningRate})
     graph(curve)->setAdaptiveSampling(true);
-}
-
-void LiveLossPlot::createHoverItems() {
-  hoverTracer_ = new QCPItemTracer(plot_);
-  hoverTracer_->setLayer(kOverlayLayer);
-  hoverTracer_->setStyle(QCPItemTracer::tsCircle);
-  hoverTracer_->setSize(style_.px(7));
-  hoverTracer_->setPen(style_.pen(QColor(0x26, 0x26, 0x26), 1.2));
-  hoverTracer_->setBrush(Qt::NoBrush);
-  hoverTracer_->setClipAxisRect(rect_);
-  hoverTracer_->setVisible(false);
-  hoverLabel_ = new QCPItemText(plot_);
-  hoverLabel_->setLayer(kOverlayLayer);
-  hoverLabel_->setClipToAxisRect(false);
-  hoverLabel_->position->setParentAnchor(hoverTracer_->position);
-  hoverLabel_->setTextAlignment(Qt::AlignLeft);
-  hoverLabel_->setFont(style_.font(8.5));
-  hoverLabel_->setColor(QColor(0x26, 0x26, 0x26));
-  hoverLabel_->setPadding(QMargins(style_.px(5), style_.px(3), style_.px(5), style_.px(3)));
-  hoverLabel_->setPen(style_.pen(QColor(0, 0, 0, 90), 0.8));
-  hoverLabel_->setBrush(QColor(255, 255, 255, 235));
-  hoverLabel_->setVisible(false);
 }
 
 QCPGraph* LiveLossPlot::addGraph(QCPAxis* valueAxis, const QString& name) {
@@ -451,9 +334,7 @@ void LiveLossPlot::showPending() {
     showStep(int(shownSteps_));
   for (; shownEpochs_ < history_.epochs.size(); ++shownEpochs_)
     showEpoch(int(shownEpochs_));
-  while (editMarkers_.size() < history_.edits.size())
-    addEditMarker(int(editMarkers_.size()));
-  updateEditMarkers();
+  editMarkers_->update(history_);
   updateBestMarker();
   updateLegend();
   noData_->setVisible(history_.steps.empty() && history_.epochs.empty() && !hasComparison_);
@@ -466,11 +347,7 @@ void LiveLossPlot::rebuild() {
   for (const Curve curve : {Curve::Steps, Curve::SmoothedSteps, Curve::TrainEpochs,
                             Curve::ValidationEpochs, Curve::BestEpoch, Curve::LearningRate})
     clearSeries(series(curve));
-  for (const EditMarker& marker : editMarkers_) {
-    plot_->removeItem(marker.line);
-    plot_->removeItem(marker.label);
-  }
-  editMarkers_.clear();
+  editMarkers_->clear();
   smoothing_.reset();
   smoothedByStep_.clear();
   smoothedByStep_.reserve(history_.steps.size());
@@ -511,7 +388,7 @@ void LiveLossPlot::showStep(int index) {
   noteComponents(step.components);
   const double x = stepPosition(step);
   double smoothed = std::numeric_limits<double>::quiet_NaN();
-  if (const auto value = finite(stepValue(step))) {
+  if (const auto value = values_.step(step)) {
     addPoint(series(Curve::Steps), x, *value, index);
     smoothed = smoothing_.add(*value).value_or(smoothed);
     addPoint(series(Curve::SmoothedSteps), x, smoothed, index);
@@ -525,73 +402,17 @@ void LiveLossPlot::showEpoch(int index) {
   noteComponents(epoch.trainComponents);
   noteComponents(epoch.valComponents);
   noteMetrics(epoch);
-  if (const auto value = trainValue(epoch))
+  if (const auto value = values_.train(epoch))
     addPoint(series(Curve::TrainEpochs), epoch.epoch, *value, index);
-  if (const auto value = validationValue(epoch))
+  if (const auto value = values_.validation(epoch))
     addPoint(series(Curve::ValidationEpochs), epoch.epoch, *value, index);
 }
 
-std::optional<double> LiveLossPlot::stepValue(const StepRecord& step) const {
-  if (component_.empty())
-    return step.total;
-  if (isMetricCurve(component_))
-    return std::nullopt;
-  return findComponent(step.components, component_);
-}
-
-std::optional<double> LiveLossPlot::trainValue(const EpochRecord& epoch) const {
-  if (component_.empty())
-    return finite(epoch.trainTotal);
-  if (isMetricCurve(component_))
-    return std::nullopt;
-  return finite(findComponent(epoch.trainComponents, component_));
-}
-
-std::optional<double> LiveLossPlot::validationValue(const EpochRecord& epoch) const {
-  if (component_.empty())
-    return finite(epoch.valTotal);
-  if (isMetricCurve(component_))
-    return metricValue(epoch, component_);
-  return finite(findComponent(epoch.valComponents, component_));
-}
-
 void LiveLossPlot::noteMetrics(const EpochRecord& epoch) {
-  if (!epoch.valMetrics || curveBox_->findText(QLatin1String(kMetricCurves[0])) >= 0)
+  if (!epoch.valMetrics)
     return;
-  const QSignalBlocker blocker(curveBox_);
-  for (const char* name : kMetricCurves)
-    curveBox_->addItem(QLatin1String(name));
-}
-
-void LiveLossPlot::addEditMarker(int index) {
-  const EditRecord& edit = history_.edits[size_t(index)];
-  EditMarker marker;
-  marker.line = new QCPItemStraightLine(plot_);
-  marker.line->setClipAxisRect(rect_);
-  marker.line->setPen(style_.editLinePen());
-  marker.label = new QCPItemText(plot_);
-  style_.styleEditLabel(marker.label, rect_, edit);
-  // Upright along its line, so edits close together do not print over each other.
-  marker.label->setRotation(-90);
-  marker.label->setPositionAlignment(Qt::AlignTop | Qt::AlignRight);
-  editMarkers_.push_back(marker);
-}
-
-void LiveLossPlot::updateEditMarkers() {
-  // An edit's place depends on the logged steps around it; once a step at or after it is drawn,
-  // later steps cannot move it, so only the newest edits are placed again.
-  const int64_t lastStep = history_.steps.empty() ? -1 : history_.steps.back().optimizerStep;
-  for (size_t i = 0; i < editMarkers_.size(); ++i) {
-    EditMarker& marker = editMarkers_[i];
-    if (marker.settled)
-      continue;
-    const EditRecord& edit = history_.edits[i];
-    const double x = editPosition(history_, edit);
-    placeOnEpoch(marker.line->point1, rect_, x, 0.0);
-    placeOnEpoch(marker.line->point2, rect_, x, 1.0);
-    placeOnEpoch(marker.label->position, rect_, x, 0.015);
-    marker.settled = lastStep >= edit.optimizerStep;
-  }
+  for (const std::string& name : metricCurveNames())
+    controls_->addCurve(QString::fromStdString(name));
 }
 
 void LiveLossPlot::updateBestMarker() {
@@ -604,7 +425,7 @@ void LiveLossPlot::updateBestMarker() {
   for (auto e = history_.epochs.rbegin(); e != history_.epochs.rend(); ++e) {
     if (e->epoch != bestEpoch)
       continue;
-    if (const auto value = validationValue(*e))
+    if (const auto value = values_.validation(*e))
       addPoint(best, bestEpoch, *value, int(history_.epochs.rend() - e) - 1);
     return;
   }
@@ -621,9 +442,9 @@ void LiveLossPlot::updateComparison() {
     return;
   for (size_t i = 0; i < comparison_.epochs.size(); ++i) {
     const EpochRecord& epoch = comparison_.epochs[i];
-    if (const auto value = trainValue(epoch))
+    if (const auto value = values_.train(epoch))
       addPoint(train, epoch.epoch, *value, int(i));
-    if (const auto value = validationValue(epoch))
+    if (const auto value = values_.validation(epoch))
       addPoint(validation, epoch.epoch, *value, int(i));
   }
 }
@@ -637,7 +458,7 @@ void LiveLossPlot::updateLegend() {
     if (g->visible() && !g->data()->isEmpty())
       shown.push_back(g);
   }
-  if (!editMarkers_.empty())
+  if (!editMarkers_->empty())
     shown.push_back(editLegendEntry_);
   if (shown == legendShown_)
     return;  // the legend reads names when drawn; only a new set of entries needs a refill
@@ -669,8 +490,8 @@ void LiveLossPlot::applyAutoRange() {
   const bool learningRateShown = graph(Curve::LearningRate)->visible() && learningRate.any;
   if (learningRateShown)
     epochs.include(learningRate);
-  for (const EditMarker& marker : editMarkers_)  // a marker must not fall off the chart
-    epochs.include(marker.line->point1->key(), epochs.any ? epochs.valueLow : 0.0);
+  for (const double x : editMarkers_->positions())  // a marker must not fall off the chart
+    epochs.include(x, epochs.any ? epochs.valueLow : 0.0);
 
   const LossAxisScale scale = style_.yScale;
   const LossSeries epochSpan = span(epochs.keyLow, epochs.keyHigh, 0.0, 0.0);
@@ -710,8 +531,7 @@ void LiveLossPlot::noteComponents(const ComponentValues& components) {
     if (std::find(componentNames_.begin(), componentNames_.end(), name) != componentNames_.end())
       continue;
     componentNames_.push_back(name);
-    const QSignalBlocker blocker(curveBox_);
-    curveBox_->addItem(QString::fromStdString(name));
+    controls_->addCurve(QString::fromStdString(name));
   }
 }
 
@@ -719,46 +539,31 @@ void LiveLossPlot::resetCurveNames() {
   componentNames_ = lossComponentNames(history_);
   lastComponents_.clear();
   QStringList names{totalCurveName()};
-  for (const std::string& name : componentNames_)
+  for (const std::string& name : curveNamesOf(history_))
     names << QString::fromStdString(name);
-  if (std::any_of(history_.epochs.begin(), history_.epochs.end(),
-                  [](const EpochRecord& e) { return e.valMetrics.has_value(); })) {
-    for (const char* name : kMetricCurves)
-      names << QLatin1String(name);
-  }
   const bool keep = names.contains(curve_);
-  const QSignalBlocker blocker(curveBox_);
-  curveBox_->clear();
-  curveBox_->addItems(names);
   if (!keep) {
     curve_ = totalCurveName();
-    component_.clear();
-    Q_EMIT curveChanged(curve_);
+    values_ = CurveValues();
   }
-  curveBox_->setCurrentText(curve_);
+  controls_->setCurves(names, curve_);
+  if (!keep)
+    Q_EMIT curveChanged(curve_);
 }
 
 QStringList LiveLossPlot::curveNames() const {
-  QStringList names;
-  for (int i = 0; i < curveBox_->count(); ++i)
-    names << curveBox_->itemText(i);
-  return names;
+  return controls_->curves();
 }
 
 bool LiveLossPlot::setCurve(const QString& name) {
-  const int index = curveBox_->findText(name, Qt::MatchExactly);
-  if (index < 0)
-    return false;
-  curveBox_->setCurrentIndex(index);  // onCurveChosen does the rest
-  return true;
+  return controls_->select(name);  // onCurveChosen does the rest
 }
 
-void LiveLossPlot::onCurveChosen(int index) {
-  const QString name = curveBox_->itemText(index);
-  if (index < 0 || name == curve_)
+void LiveLossPlot::onCurveChosen(const QString& name) {
+  if (name == curve_)
     return;
   curve_ = name;
-  component_ = name == totalCurveName() ? std::string() : name.toStdString();
+  values_ = CurveValues(name == totalCurveName() ? std::string() : name.toStdString());
   rebuild();
   replotSoon();
   Q_EMIT curveChanged(curve_);
@@ -770,12 +575,7 @@ void LiveLossPlot::setSmoothing(double weight) {
   if (!std::isfinite(weight))
     return;
   const double clamped = std::clamp(weight, 0.0, CurveSmoothing::kMaxWeight);
-  {
-    const QSignalBlocker sliderBlocker(smoothingSlider_);
-    const QSignalBlocker spinBlocker(smoothingSpin_);
-    smoothingSlider_->setValue(int(std::lround(clamped * 100)));
-    smoothingSpin_->setValue(clamped);
-  }
+  controls_->showSmoothing(clamped);
   if (clamped == smoothing_.weight())
     return;
   smoothing_.setWeight(clamped);
@@ -901,71 +701,28 @@ void LiveLossPlot::showHoverAt(const QPointF& pixel) {
   }
   const Curve nearest =
       candidates[size_t(std::find(graphs.begin(), graphs.end(), found->graph) - graphs.begin())];
-  const int nearestIndex = found->index;
-  const QCPGraph* g = graph(nearest);
-  const QCPGraphData& point = *(g->data()->constBegin() + nearestIndex);
-  hoverTracer_->position->setAxes(g->keyAxis(), g->valueAxis());
-  hoverTracer_->position->setAxisRect(rect_);
-  hoverTracer_->position->setCoords(point.key, point.value);
-  hoverTracer_->setVisible(true);
-  // The read-out sits beside the point, on the side with more room.
-  const QPointF at = g->coordsToPixels(point.key, point.value);
-  const bool rightHalf = at.x() > rect_->center().x();
-  const bool lowerHalf = at.y() > rect_->center().y();
-  const double gap = style_.px(6);
-  hoverLabel_->setPositionAlignment((rightHalf ? Qt::AlignRight : Qt::AlignLeft) |
-                                    (lowerHalf ? Qt::AlignBottom : Qt::AlignTop));
-  hoverLabel_->position->setCoords(rightHalf ? -gap : gap, lowerHalf ? -gap : gap);
-  hoverLabel_->setText(describePoint(nearest, series(nearest).source[size_t(nearestIndex)]));
-  hoverLabel_->setVisible(true);
-  plot_->layer(kOverlayLayer)->replot();  // the curves beneath are not drawn again
+  hover_->show(graph(nearest), found->index,
+               describePoint(nearest, series(nearest).source[size_t(found->index)]));
 }
 
 void LiveLossPlot::hideHover() {
-  if (!hoverLabel_->visible())
-    return;
-  hoverLabel_->setVisible(false);
-  hoverLabel_->setText(QString());
-  hoverTracer_->setVisible(false);
-  plot_->layer(kOverlayLayer)->replot();
+  hover_->hide();
 }
 
 QString LiveLossPlot::hoverText() const {
-  return hoverLabel_->visible() ? hoverLabel_->text() : QString();
+  return hover_->text();
 }
 
 QString LiveLossPlot::describePoint(Curve curve, int source) const {
-  QStringList lines;
-  const auto valueLine = [&](const QString& what, std::optional<double> value) {
-    if (value)
-      lines << QStringLiteral("%1 %2: %3").arg(curve_, what, formatValue(*value));
-  };
   if (curve == Curve::Steps || curve == Curve::SmoothedSteps || curve == Curve::LearningRate) {
     const StepRecord& step = history_.steps[size_t(source)];
-    lines << tr("epoch %1 \u00b7 batch %2 of %3 \u00b7 optimizer step %4")
-                 .arg(step.epoch)
-                 .arg(step.batch)
-                 .arg(step.batchesInEpoch)
-                 .arg(step.optimizerStep);
-    valueLine(tr("train"), finite(stepValue(step)));
-    const double smoothed = smoothedByStep_[size_t(source)];
-    if (std::isfinite(smoothed))
-      valueLine(tr("smoothed"), smoothed);
-    lines << tr("learning rate: %1").arg(formatValue(step.learningRate));
-    return lines.join(QLatin1Char('\n'));
+    return describeStep(step, curve_, values_.step(step), smoothedByStep_[size_t(source)]);
   }
   const bool compared = curve == Curve::ComparisonTrain || curve == Curve::ComparisonValidation;
   const EpochRecord& epoch = (compared ? comparison_ : history_).epochs[size_t(source)];
-  if (compared)
-    lines << tr("%1 \u00b7 epoch %2").arg(comparisonLabel_).arg(epoch.epoch);
-  else if (epoch.epoch == history_.bestEpoch)
-    lines << tr("epoch %1 (best)").arg(epoch.epoch);
-  else
-    lines << tr("epoch %1").arg(epoch.epoch);
-  valueLine(tr("train"), trainValue(epoch));
-  valueLine(tr("validation"), validationValue(epoch));
-  lines << tr("learning rate: %1").arg(formatValue(epoch.learningRate));
-  return lines.join(QLatin1Char('\n'));
+  return describeEpoch(epoch, curve_, values_,
+                       compared ? std::optional<QString>(comparisonLabel_) : std::nullopt,
+                       !compared && epoch.epoch == history_.bestEpoch);
 }
 
 // Exports --------------------------------------------------------------------------------------
@@ -975,14 +732,7 @@ void LiveLossPlot::exportImage(const QString& path) {
   const QSize onScreen = plot_->size();
   const QSize size =
       onScreen.width() >= 200 && onScreen.height() >= 150 ? onScreen : kDefaultExportSize;
-  // The read-out belongs to the mouse, not to the figure.
-  const bool hovering = hoverLabel_->visible();
-  hoverLabel_->setVisible(false);
-  hoverTracer_->setVisible(false);
-  const auto restore = qScopeGuard([&] {
-    hoverLabel_->setVisible(hovering);
-    hoverTracer_->setVisible(hovering);
-  });
+  const LossPlotHover::Suspended noReadOut(*hover_);
   writePlotImage(*plot_, path, size);
 }
 
@@ -996,79 +746,24 @@ void LiveLossPlot::exportRunFigures(const QString& dir) const {
   writeDetailedLossCurves(history_, folder.filePath(QStringLiteral("detailed_loss_curves.png")));
 }
 
-QString LiveLossPlot::suggestedExportPath(const QString& fileName) const {
-  const QString folder = exportFolder_.isEmpty() ? QDir::homePath() : exportFolder_;
-  return QDir(folder).filePath(fileName);
+QAction* LiveLossPlot::exportImageAction() const {
+  return exports_->imageAction();
 }
 
-void LiveLossPlot::chooseImageExport() {
-  QString filter;
-  const QString stem =
-      caption_.runName.empty() ? QStringLiteral("loss") : QString::fromStdString(caption_.runName);
-  QString path = QFileDialog::getSaveFileName(this, tr("Export Plot Image"),
-                                              suggestedExportPath(stem + QStringLiteral(".png")),
-                                              plotImageFileFilter(), &filter);
-  if (path.isEmpty())
-    return;
-  if (QFileInfo(path).suffix().isEmpty()) {
-    // "PDF document (*.pdf)" -> ".pdf": the type chosen in the dialog when none was typed.
-    const int star = filter.indexOf(QLatin1String("*."));
-    path += star >= 0 ? filter.mid(star + 1).chopped(1) : QStringLiteral(".png");
-  }
-  exportFolder_ = QFileInfo(path).absolutePath();
-  try {
-    exportImage(path);
-    Q_EMIT exported(path);
-  } catch (const std::exception& e) {
-    showErrorBox(this, tr("Export Plot Image"), QString::fromStdString(e.what()));
-  }
+QAction* LiveLossPlot::exportCsvAction() const {
+  return exports_->csvAction();
 }
 
-void LiveLossPlot::chooseCsvExport() {
-  QString path = QFileDialog::getSaveFileName(this, tr("Export Loss Values"),
-                                              suggestedExportPath(QStringLiteral("metrics.csv")),
-                                              tr("CSV file (*.csv)"));
-  if (path.isEmpty())
-    return;
-  if (QFileInfo(path).suffix().isEmpty())
-    path += QStringLiteral(".csv");
-  exportFolder_ = QFileInfo(path).absolutePath();
-  try {
-    exportCsv(path);
-    Q_EMIT exported(path);
-  } catch (const std::exception& e) {
-    showErrorBox(this, tr("Export Loss Values"), QString::fromStdString(e.what()));
-  }
-}
-
-void LiveLossPlot::chooseRunFiguresExport() {
-  const QString dir =
-      QFileDialog::getExistingDirectory(this, tr("Export Run Figures To"),
-                                        exportFolder_.isEmpty() ? QDir::homePath() : exportFolder_);
-  if (dir.isEmpty())
-    return;
-  exportFolder_ = dir;
-  try {
-    exportRunFigures(dir);
-    Q_EMIT exported(QDir(dir).filePath(QStringLiteral("loss_curves.png")));
-    Q_EMIT exported(QDir(dir).filePath(QStringLiteral("detailed_loss_curves.png")));
-  } catch (const std::exception& e) {
-    showErrorBox(this, tr("Export Run Figures"), QString::fromStdString(e.what()));
-  }
+QAction* LiveLossPlot::exportRunFiguresAction() const {
+  return exports_->runFiguresAction();
 }
 
 QVector<double> LiveLossPlot::editMarkerPositions() const {
-  QVector<double> positions;
-  for (const EditMarker& marker : editMarkers_)
-    positions << marker.line->point1->key();
-  return positions;
+  return editMarkers_->positions();
 }
 
 QStringList LiveLossPlot::editMarkerLabels() const {
-  QStringList labels;
-  for (const EditMarker& marker : editMarkers_)
-    labels << marker.label->text();
-  return labels;
+  return editMarkers_->labels();
 }
 
 }  // namespace longmim::studio

@@ -9,6 +9,7 @@
 #include <QWidget>
 
 #include <array>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,23 +17,26 @@
 #include "LossChartStyle.h"
 #include "TotalLossChart.h"
 #include "curves/CurveSmoothing.h"
+#include "curves/CurveValues.h"
 #include "train/TrainingHistory.h"
 
 class QAction;
-class QComboBox;
 class QCPAxis;
 class QCPAxisRect;
 class QCPGraph;
-class QCPItemStraightLine;
 class QCPItemText;
-class QCPItemTracer;
 class QCPLegend;
 class QCPTextElement;
 class QCustomPlot;
-class QDoubleSpinBox;
 class QMouseEvent;
-class QSlider;
 class QTimer;
+
+namespace longmim::studio {
+class CurveControls;
+class EditMarkers;
+class LossPlotExports;
+class LossPlotHover;
+}  // namespace longmim::studio
 
 namespace longmim::studio {
 
@@ -137,9 +141,9 @@ class LiveLossPlot : public QWidget {
   QAction* fitAction() const { return fitAction_; }
   QAction* logScaleAction() const { return logScaleAction_; }
   QAction* learningRateAction() const { return learningRateAction_; }
-  QAction* exportImageAction() const { return exportImageAction_; }
-  QAction* exportCsvAction() const { return exportCsvAction_; }
-  QAction* exportRunFiguresAction() const { return exportRunFiguresAction_; }
+  QAction* exportImageAction() const;
+  QAction* exportCsvAction() const;
+  QAction* exportRunFiguresAction() const;
 
  Q_SIGNALS:
   void curveChanged(const QString& name);
@@ -169,17 +173,11 @@ class LiveLossPlot : public QWidget {
     std::vector<int> source;
     Extent extent;
   };
-  struct EditMarker {
-    QCPItemStraightLine* line = nullptr;
-    QCPItemText* label = nullptr;
-    bool settled = false;  // a step at or after the edit is drawn: its position is final
-  };
 
   void createControls();
   void createPlot();
   void createAxes();
   void createGraphs();
-  void createHoverItems();
   void createActions();
   QCPGraph* addGraph(QCPAxis* valueAxis, const QString& name);
   Series& series(Curve curve) { return series_[size_t(curve)]; }
@@ -195,8 +193,6 @@ class LiveLossPlot : public QWidget {
   void rebuild();
   void showStep(int index);
   void showEpoch(int index);
-  void addEditMarker(int index);
-  void updateEditMarkers();
   void updateBestMarker();
   void updateComparison();
   void updateLegend();
@@ -208,20 +204,11 @@ class LiveLossPlot : public QWidget {
   void noteMetrics(const EpochRecord& epoch);  // adds the validation-metric curves once
   void resetCurveNames();
 
-  std::optional<double> stepValue(const StepRecord& step) const;
-  std::optional<double> trainValue(const EpochRecord& epoch) const;
-  std::optional<double> validationValue(const EpochRecord& epoch) const;
-
-  void onCurveChosen(int index);
+  void onCurveChosen(const QString& name);
   void onMouseMove(QMouseEvent* event);
   void showHoverAt(const QPointF& pixel);
   void hideHover();
   QString describePoint(Curve curve, int source) const;
-
-  void chooseImageExport();
-  void chooseCsvExport();
-  void chooseRunFiguresExport();
-  QString suggestedExportPath(const QString& fileName) const;
 
   LossChartStyle style_;
   QCustomPlot* plot_ = nullptr;
@@ -231,21 +218,16 @@ class LiveLossPlot : public QWidget {
   QCPTextElement* subtitle_ = nullptr;
   QCPItemText* noData_ = nullptr;
   QCPGraph* editLegendEntry_ = nullptr;
-  QCPItemTracer* hoverTracer_ = nullptr;
-  QCPItemText* hoverLabel_ = nullptr;
+  std::unique_ptr<LossPlotHover> hover_;
   std::array<Series, kCurveCount> series_;
-  std::vector<EditMarker> editMarkers_;
+  std::unique_ptr<EditMarkers> editMarkers_;
   std::vector<QCPGraph*> legendShown_;
 
-  QComboBox* curveBox_ = nullptr;
-  QSlider* smoothingSlider_ = nullptr;
-  QDoubleSpinBox* smoothingSpin_ = nullptr;
+  CurveControls* controls_ = nullptr;
   QAction* fitAction_ = nullptr;
   QAction* logScaleAction_ = nullptr;
   QAction* learningRateAction_ = nullptr;
-  QAction* exportImageAction_ = nullptr;
-  QAction* exportCsvAction_ = nullptr;
-  QAction* exportRunFiguresAction_ = nullptr;
+  LossPlotExports* exports_ = nullptr;
   QTimer* refreshTimer_ = nullptr;
 
   TrainingHistory history_;
@@ -254,7 +236,7 @@ class LiveLossPlot : public QWidget {
   bool hasComparison_ = false;
   LossPlotCaption caption_;
   QString curve_;
-  std::string component_;  // curve_ as core names it, looked up per record; empty for the total
+  CurveValues values_;                       // what curve_ reads from each record
   std::vector<std::string> componentNames_;  // loss components; the metric curves follow them
   ComponentValues lastComponents_;  // the last record's components: most records repeat them
   CurveSmoothing smoothing_;
@@ -264,7 +246,6 @@ class LiveLossPlot : public QWidget {
   bool autoRange_ = true;
   bool settingRange_ = false;  // ranges changed by the plot itself, not by the user
   bool replotWhenShown_ = false;
-  QString exportFolder_;
 };
 
 }  // namespace longmim::studio
