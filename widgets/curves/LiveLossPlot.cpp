@@ -3,7 +3,6 @@
 #include <QAction>
 #include <QDir>
 #include <QMouseEvent>
-#include <QScopedValueRollback>
 #include <QSignalBlocker>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -21,6 +20,7 @@
 #include "curves/CurveControls.h"
 #include "curves/CurveValues.h"
 #include "curves/EditMarkers.h"
+#include "curves/LiveLossCanvas.h"
 #include "curves/LossPlotExports.h"
 #include "curves/LossPlotHover.h"
 #include "curves/NearestGraphPoint.h"
@@ -28,51 +28,18 @@
 namespace longmim::studio {
 namespace {
 
-// Matplotlib's tab:green for the learning rate, tab:purple and tab:orange for a compared run: none
-// of them can be taken for the run's own blue and red.
-const QColor kLearningRateColor(0x2c, 0xa0, 0x2c);
-const QColor kComparisonTrainColor(0x94, 0x67, 0xbd);
-const QColor kComparisonValidationColor(0xff, 0x7f, 0x0e);
-
 constexpr int kDefaultRefreshMs = 150;     // about 7 replots a second, however fast steps arrive
 constexpr double kDefaultSmoothing = 0.6;  // TensorBoard's default
 const QSize kDefaultExportSize(1200, 675);
 
-// A two-point series spanning `low`..`high`, to reuse LossSeries' range padding without handing
-// it every point.
-LossSeries span(double keyLow, double keyHigh, double valueLow, double valueHigh) {
-  LossSeries series;
-  series.x = {keyLow, keyHigh};
-  series.y = {valueLow, valueHigh};
-  return series;
-}
-
 }  // namespace
-
-void LiveLossPlot::Extent::include(double key, double value) {
-  keyLow = any ? std::min(keyLow, key) : key;
-  keyHigh = any ? std::max(keyHigh, key) : key;
-  valueLow = any ? std::min(valueLow, value) : value;
-  valueHigh = any ? std::max(valueHigh, value) : value;
-  any = true;
-}
-
-void LiveLossPlot::Extent::include(const Extent& other) {
-  if (!other.any)
-    return;
-  include(other.keyLow, other.valueLow);
-  include(other.keyHigh, other.valueHigh);
-}
 
 QString LiveLossPlot::totalCurveName() {
   return QStringLiteral("Total");
 }
 
 LiveLossPlot::LiveLossPlot(QWidget* parent)
-    : QWidget(parent),
-      style_(LossChartStyle::forDpi(logicalDpiX())),
-      curve_(totalCurveName()),
-      smoothing_(kDefaultSmoothing) {
+    : QWidget(parent), curve_(totalCurveName()), smoothing_(kDefaultSmoothing) {
   refreshTimer_ = new QTimer(this);
   refreshTimer_->setSingleShot(true);
   refreshTimer_->setInterval(kDefaultRefreshMs);
@@ -123,31 +90,14 @@ void LiveLossPlot::createControls() {
 }
 
 void LiveLossPlot::createPlot() {
-  plot_ = new QCustomPlot(this);
-  plot_->setObjectName(QStringLiteral("lossPlotCanvas"));
-  plot_->setMinimumSize(320, 200);
-  plot_->setMouseTracking(true);  // hover read-out without a button held
+  canvas_ = new LiveLossCanvas(this, LossChartStyle::forDpi(logicalDpiX()));
+  plot_ = canvas_->plot();
+  rect_ = canvas_->rect();
+  // The user zoomed or panned: keep that view while data arrives.
+  connect(canvas_, &LiveLossCanvas::viewMovedByUser, this, [this] { autoRange_ = false; });
   plot_->installEventFilter(this);
-  style_.resetPlot(plot_);
-
-  QCPLayoutGrid* layout = plot_->plotLayout();
-  layout->setMargins(QMargins(style_.px(4), style_.px(2), style_.px(6), style_.px(2)));
-  layout->setRowSpacing(0);
-  legend_ = style_.makeLegendRow(layout, 0, 0);  // above the curves, never over them
-  legend_->setWrap(5);                           // up to 9 entries: two rows, none cut short
-  rect_ = new QCPAxisRect(plot_);
-  layout->addElement(1, 0, rect_);
-  layout->setRowStretchFactor(0, 0.001);
-  style_.styleAxisRect(rect_, QString());
-  // Solid lines segment by segment: a bold line through thousands of points strokes ~20x faster
-  // (vector exports still get whole polylines).
-  plot_->setPlottingHint(QCP::phFastPolylines, true);
-
-  createAxes();
-  createGraphs();
-  hover_ = std::make_unique<LossPlotHover>(plot_, rect_, style_);
-  editMarkers_ = std::make_unique<EditMarkers>(plot_, rect_, style_);
-  noData_ = style_.makeNoDataText(plot_, rect_);
+  hover_ = std::make_unique<LossPlotHover>(plot_, rect_, canvas_->style());
+  editMarkers_ = std::make_unique<EditMarkers>(plot_, rect_, canvas_->style());
 
   connect(plot_, &QCustomPlot::mouseMove, this, &LiveLossPlot::onMouseMove);
   connect(plot_, &QCustomPlot::mouseDoubleClick, this, [this] { fit(); });
@@ -158,101 +108,12 @@ void LiveLossPlot::createPlot() {
                      exportImageAction(), exportCsvAction(), exportRunFiguresAction()});
 }
 
-void LiveLossPlot::createAxes() {
-  QCPAxis* epochs = rect_->axis(QCPAxis::atBottom);
-  QCPAxis* loss = rect_->axis(QCPAxis::atLeft);
-  QCPAxis* learningRate = rect_->axis(QCPAxis::atRight);
-  learningRate->setTicks(true);
-  learningRate->setTickLabels(true);
-  learningRate->setLabel(tr("learning rate"));
-  learningRate->setLabelColor(kLearningRateColor);
-  learningRate->setTickLabelColor(kLearningRateColor);
-  learningRate->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
-  learningRate->setNumberFormat(QStringLiteral("g"));
-  learningRate->setNumberPrecision(2);
-
-  // Wheel and drag move the epochs and both value axes together.
-  plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
-  rect_->setRangeDrag(Qt::Horizontal | Qt::Vertical);
-  rect_->setRangeZoom(Qt::Horizontal | Qt::Vertical);
-  rect_->setRangeDragAxes({epochs}, {loss, learningRate});
-  rect_->setRangeZoomAxes({epochs}, {loss, learningRate});
-  QCPAxis* framing = rect_->axis(QCPAxis::atTop);
-  connect(epochs, QOverload<const QCPRange&>::of(&QCPAxis::rangeChanged), framing,
-          [framing](const QCPRange& range) { framing->setRange(range); });
-  for (QCPAxis* axis : {epochs, loss, learningRate}) {
-    connect(axis, QOverload<const QCPRange&>::of(&QCPAxis::rangeChanged), this, [this] {
-      if (!settingRange_)
-        autoRange_ = false;  // the user zoomed or panned: keep that view while data arrives
-    });
-  }
-}
-
-void LiveLossPlot::createGraphs() {
-  QCPAxis* loss = rect_->axis(QCPAxis::atLeft);
-  QCPAxis* learningRate = rect_->axis(QCPAxis::atRight);
-  // Graphs draw in the order they join their layer: the learning rate, the logged batches and
-  // their smoothed line on the layer beneath ("steps", by styleStepGraph), then on "main" the
-  // comparison, the epochs and the best-epoch star on top.
-  series(Curve::LearningRate).graph = addGraph(learningRate, tr("learning rate (right axis)"));
-  series(Curve::Steps).graph = addGraph(loss, tr("train, logged batches"));
-  series(Curve::ComparisonTrain).graph = addGraph(loss, QString());
-  series(Curve::ComparisonValidation).graph = addGraph(loss, QString());
-  series(Curve::SmoothedSteps).graph = addGraph(loss, tr("train, smoothed"));
-  series(Curve::TrainEpochs).graph = addGraph(loss, tr("train"));
-  series(Curve::ValidationEpochs).graph = addGraph(loss, tr("validation"));
-  series(Curve::BestEpoch).graph = addGraph(loss, QString());
-  editLegendEntry_ = addGraph(loss, tr("hyperparameter edit"));
-
-  style_.styleStepGraph(graph(Curve::LearningRate), kLearningRateColor);
-  QPen learningRatePen = style_.pen(kLearningRateColor, 1.0, Qt::DashDotLine);
-  graph(Curve::LearningRate)->setPen(learningRatePen);
-  style_.styleStepGraph(graph(Curve::Steps), trainLossColor());
-  // One pixel wide: Qt strokes a translucent polyline wider than that as one self-overlapping
-  // shape, ~0.5 s for 10k noisy steps; at one pixel it takes its fast path (~3 ms).
-  QPen rawPen = graph(Curve::Steps)->pen();
-  rawPen.setWidthF(1.0);
-  graph(Curve::Steps)->setPen(rawPen);
-  style_.styleStepGraph(graph(Curve::SmoothedSteps), trainLossColor());
-  QPen smoothedPen = style_.pen(trainLossColor(), 1.8);
-  smoothedPen.setCapStyle(Qt::RoundCap);  // drawn segment by segment: round ends join them
-  graph(Curve::SmoothedSteps)->setPen(smoothedPen);
-  style_.styleEpochGraph(graph(Curve::TrainEpochs), trainLossColor());
-  // A white rim keeps the epoch marks visible on the smoothed line of the same blue.
-  graph(Curve::TrainEpochs)
-      ->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, style_.pen(Qt::white, 1.0),
-                                        QBrush(trainLossColor()), style_.px(6.5)));
-  style_.styleValidationGraph(graph(Curve::ValidationEpochs));
-  for (const auto& [curve, color] :
-       {std::pair{Curve::ComparisonTrain, kComparisonTrainColor},
-        std::pair{Curve::ComparisonValidation, kComparisonValidationColor}}) {
-    QCPGraph* g = graph(curve);
-    style_.styleEpochGraph(g, color);
-    g->setPen(style_.pen(color, 1.4, Qt::DashLine));
-    g->setScatterStyle(QCPScatterStyle(
-        curve == Curve::ComparisonTrain ? QCPScatterStyle::ssCircle : QCPScatterStyle::ssSquare,
-        style_.pen(color, 1.0), QBrush(Qt::white), style_.px(5)));
-  }
-  graph(Curve::BestEpoch)->setLineStyle(QCPGraph::lsNone);
-  graph(Curve::BestEpoch)->setScatterStyle(style_.bestEpochMarker());
-  editLegendEntry_->setPen(style_.editLinePen());
-  // 100k logged batches stay smooth: QCustomPlot draws a few points per pixel column of them.
-  for (const Curve curve : {Curve::Steps, Curve::SmoothedSteps, Curve::LearningRate})
-    graph(curve)->setAdaptiveSampling(true);
-}
-
-QCPGraph* LiveLossPlot::addGraph(QCPAxis* valueAxis, const QString& name) {
-  QCPGraph* g = plot_->addGraph(rect_->axis(QCPAxis::atBottom), valueAxis);
-  g->setName(name);
-  return g;
-}
-
 QCPGraph* LiveLossPlot::graph(Curve curve) const {
-  return series(curve).graph;
+  return canvas_->graph(curve);
 }
 
 int LiveLossPlot::pointCount(Curve curve) const {
-  return graph(curve)->dataCount();
+  return canvas_->pointCount(curve);
 }
 
 // Live feed ------------------------------------------------------------------------------------
@@ -336,17 +197,17 @@ void LiveLossPlot::showPending() {
     showEpoch(int(shownEpochs_));
   editMarkers_->update(history_);
   updateBestMarker();
-  updateLegend();
-  noData_->setVisible(history_.steps.empty() && history_.epochs.empty() && !hasComparison_);
+  canvas_->updateLegend(!editMarkers_->empty());
+  canvas_->setNoDataVisible(history_.steps.empty() && history_.epochs.empty() && !hasComparison_);
   if (autoRange_)
-    applyAutoRange();
+    canvas_->fitAxes(editMarkers_->positions());
 }
 
 void LiveLossPlot::rebuild() {
   refreshTimer_->stop();
   for (const Curve curve : {Curve::Steps, Curve::SmoothedSteps, Curve::TrainEpochs,
                             Curve::ValidationEpochs, Curve::BestEpoch, Curve::LearningRate})
-    clearSeries(series(curve));
+    canvas_->clear(curve);
   editMarkers_->clear();
   smoothing_.reset();
   smoothedByStep_.clear();
@@ -359,42 +220,18 @@ void LiveLossPlot::rebuild() {
   showPending();
 }
 
-void LiveLossPlot::clearSeries(Series& target) {
-  target.graph->data()->clear();
-  target.source.clear();
-  target.extent = Extent();
-}
-
-void LiveLossPlot::addPoint(Series& target, double key, double value, int source) {
-  // A logarithmic axis cannot show values <= 0; the learning-rate axis is never logarithmic.
-  const bool logarithmic = target.graph->valueAxis()->scaleType() == QCPAxis::stLogarithmic;
-  if (!std::isfinite(key) || !std::isfinite(value) || (logarithmic && value <= 0.0))
-    return;
-  const QSharedPointer<QCPGraphDataContainer> points = target.graph->data();
-  if (points->isEmpty() || key >= (points->constEnd() - 1)->key) {
-    target.source.push_back(source);  // the common case: appended at the end
-  } else {
-    // Out of order (a history with steps of an epoch logged late): the container inserts it
-    // where its key belongs; the sources follow.
-    const auto at = points->findBegin(key, false) - points->constBegin();
-    target.source.insert(target.source.begin() + at, source);
-  }
-  target.graph->addData(key, value);
-  target.extent.include(key, value);
-}
-
 void LiveLossPlot::showStep(int index) {
   const StepRecord& step = history_.steps[size_t(index)];
   noteComponents(step.components);
   const double x = stepPosition(step);
   double smoothed = std::numeric_limits<double>::quiet_NaN();
   if (const auto value = values_.step(step)) {
-    addPoint(series(Curve::Steps), x, *value, index);
+    canvas_->addPoint(Curve::Steps, x, *value, index);
     smoothed = smoothing_.add(*value).value_or(smoothed);
-    addPoint(series(Curve::SmoothedSteps), x, smoothed, index);
+    canvas_->addPoint(Curve::SmoothedSteps, x, smoothed, index);
   }
   smoothedByStep_.push_back(smoothed);
-  addPoint(series(Curve::LearningRate), x, step.learningRate, index);
+  canvas_->addPoint(Curve::LearningRate, x, step.learningRate, index);
 }
 
 void LiveLossPlot::showEpoch(int index) {
@@ -403,9 +240,9 @@ void LiveLossPlot::showEpoch(int index) {
   noteComponents(epoch.valComponents);
   noteMetrics(epoch);
   if (const auto value = values_.train(epoch))
-    addPoint(series(Curve::TrainEpochs), epoch.epoch, *value, index);
+    canvas_->addPoint(Curve::TrainEpochs, epoch.epoch, *value, index);
   if (const auto value = values_.validation(epoch))
-    addPoint(series(Curve::ValidationEpochs), epoch.epoch, *value, index);
+    canvas_->addPoint(Curve::ValidationEpochs, epoch.epoch, *value, index);
 }
 
 void LiveLossPlot::noteMetrics(const EpochRecord& epoch) {
@@ -416,8 +253,7 @@ void LiveLossPlot::noteMetrics(const EpochRecord& epoch) {
 }
 
 void LiveLossPlot::updateBestMarker() {
-  Series& best = series(Curve::BestEpoch);
-  clearSeries(best);
+  canvas_->clear(Curve::BestEpoch);
   const int bestEpoch = history_.bestEpoch;
   graph(Curve::BestEpoch)->setName(tr("best epoch (%1)").arg(bestEpoch));
   if (bestEpoch <= 0)
@@ -426,96 +262,31 @@ void LiveLossPlot::updateBestMarker() {
     if (e->epoch != bestEpoch)
       continue;
     if (const auto value = values_.validation(*e))
-      addPoint(best, bestEpoch, *value, int(history_.epochs.rend() - e) - 1);
+      canvas_->addPoint(Curve::BestEpoch, bestEpoch, *value, int(history_.epochs.rend() - e) - 1);
     return;
   }
 }
 
 void LiveLossPlot::updateComparison() {
-  Series& train = series(Curve::ComparisonTrain);
-  Series& validation = series(Curve::ComparisonValidation);
-  clearSeries(train);
-  clearSeries(validation);
-  train.graph->setName(tr("train (%1)").arg(comparisonLabel_));
-  validation.graph->setName(tr("validation (%1)").arg(comparisonLabel_));
+  canvas_->clear(Curve::ComparisonTrain);
+  canvas_->clear(Curve::ComparisonValidation);
+  graph(Curve::ComparisonTrain)->setName(tr("train (%1)").arg(comparisonLabel_));
+  graph(Curve::ComparisonValidation)->setName(tr("validation (%1)").arg(comparisonLabel_));
   if (!hasComparison_)
     return;
   for (size_t i = 0; i < comparison_.epochs.size(); ++i) {
     const EpochRecord& epoch = comparison_.epochs[i];
     if (const auto value = values_.train(epoch))
-      addPoint(train, epoch.epoch, *value, int(i));
+      canvas_->addPoint(Curve::ComparisonTrain, epoch.epoch, *value, int(i));
     if (const auto value = values_.validation(epoch))
-      addPoint(validation, epoch.epoch, *value, int(i));
+      canvas_->addPoint(Curve::ComparisonValidation, epoch.epoch, *value, int(i));
   }
-}
-
-void LiveLossPlot::updateLegend() {
-  std::vector<QCPGraph*> shown;
-  for (const Curve curve : {Curve::Steps, Curve::SmoothedSteps, Curve::TrainEpochs,
-                            Curve::ValidationEpochs, Curve::BestEpoch, Curve::LearningRate,
-                            Curve::ComparisonTrain, Curve::ComparisonValidation}) {
-    QCPGraph* g = graph(curve);
-    if (g->visible() && !g->data()->isEmpty())
-      shown.push_back(g);
-  }
-  if (!editMarkers_->empty())
-    shown.push_back(editLegendEntry_);
-  if (shown == legendShown_)
-    return;  // the legend reads names when drawn; only a new set of entries needs a refill
-  legendShown_ = shown;
-  legend_->clearItems();
-  for (QCPGraph* g : shown)
-    g->addToLegend(legend_);
-  legend_->setVisible(!shown.empty());
 }
 
 void LiveLossPlot::updateAxisLabels() {
-  rect_->axis(QCPAxis::atLeft)
-      ->setLabel(curve_ == totalCurveName()            ? tr("total loss")
-                 : isMetricCurve(curve_.toStdString()) ? curve_
-                                                       : tr("%1 loss").arg(curve_));
-}
-
-void LiveLossPlot::applyAutoRange() {
-  const QScopedValueRollback<bool> programmatic(settingRange_, true);
-  Extent loss;
-  for (const Curve curve :
-       {Curve::Steps, Curve::SmoothedSteps, Curve::TrainEpochs, Curve::ValidationEpochs,
-        Curve::BestEpoch, Curve::ComparisonTrain, Curve::ComparisonValidation}) {
-    if (graph(curve)->visible())
-      loss.include(series(curve).extent);
-  }
-  Extent epochs = loss;
-  const Extent& learningRate = series(Curve::LearningRate).extent;
-  const bool learningRateShown = graph(Curve::LearningRate)->visible() && learningRate.any;
-  if (learningRateShown)
-    epochs.include(learningRate);
-  for (const double x : editMarkers_->positions())  // a marker must not fall off the chart
-    epochs.include(x, epochs.any ? epochs.valueLow : 0.0);
-
-  const LossAxisScale scale = style_.yScale;
-  const LossSeries epochSpan = span(epochs.keyLow, epochs.keyHigh, 0.0, 0.0);
-  const LossSeries lossSpan = span(0.0, 0.0, loss.valueLow, loss.valueHigh);
-  const auto epochRangeShown = epochs.any ? epochRange({&epochSpan}) : std::nullopt;
-  const auto lossRangeShown = loss.any ? valueRange({&lossSpan}, scale) : std::nullopt;
-  rect_->axis(QCPAxis::atBottom)
-      ->setRange(epochRangeShown ? QCPRange(epochRangeShown->first, epochRangeShown->second)
-                                 : QCPRange(0.0, 1.0));
-  const QCPRange lossFallback =
-      scale == LossAxisScale::Logarithmic ? QCPRange(0.01, 1.0) : QCPRange(0.0, 1.0);
-  rect_->axis(QCPAxis::atLeft)
-      ->setRange(lossRangeShown ? QCPRange(lossRangeShown->first, lossRangeShown->second)
-                                : lossFallback);
-  QCPRange learningRateRange(0.0, 1.0);
-  if (learningRateShown) {
-    const LossSeries rates = span(0.0, 0.0, learningRate.valueLow, learningRate.valueHigh);
-    const auto padded = valueRange({&rates}, LossAxisScale::Linear);
-    // A rate is never negative: padding below a small rate must not show negative ticks.
-    learningRateRange =
-        QCPRange(learningRate.valueLow >= 0.0 ? std::max(0.0, padded->first) : padded->first,
-                 padded->second);
-  }
-  rect_->axis(QCPAxis::atRight)->setRange(learningRateRange);
+  canvas_->setLossAxisLabel(curve_ == totalCurveName()            ? tr("total loss")
+                            : isMetricCurve(curve_.toStdString()) ? curve_
+                                                                  : tr("%1 loss").arg(curve_));
 }
 
 // Curve names ----------------------------------------------------------------------------------
@@ -590,16 +361,14 @@ void LiveLossPlot::setLogScale(bool on) {
     const QSignalBlocker blocker(logScaleAction_);
     logScaleAction_->setChecked(on);
   }
-  const QScopedValueRollback<bool> programmatic(settingRange_, true);
-  style_.yScale = on ? LossAxisScale::Logarithmic : LossAxisScale::Linear;
-  style_.styleValueAxis(rect_->axis(QCPAxis::atLeft));
+  canvas_->setLogScale(on);
   autoRange_ = true;  // a zoomed linear range means nothing on a log axis
   rebuild();
   replotSoon();
 }
 
 bool LiveLossPlot::logScale() const {
-  return style_.yScale == LossAxisScale::Logarithmic;
+  return canvas_->logScale();
 }
 
 void LiveLossPlot::setLearningRateVisible(bool on) {
@@ -607,11 +376,7 @@ void LiveLossPlot::setLearningRateVisible(bool on) {
     const QSignalBlocker blocker(learningRateAction_);
     learningRateAction_->setChecked(on);
   }
-  graph(Curve::LearningRate)->setVisible(on);
-  QCPAxis* axis = rect_->axis(QCPAxis::atRight);
-  axis->setTicks(on);
-  axis->setTickLabels(on);
-  axis->setLabel(on ? tr("learning rate") : QString());
+  canvas_->setLearningRateVisible(on);
   hideHover();
   showPending();
   replotSoon();
@@ -623,7 +388,7 @@ bool LiveLossPlot::learningRateVisible() const {
 
 void LiveLossPlot::fit() {
   autoRange_ = true;
-  applyAutoRange();
+  canvas_->fitAxes(editMarkers_->positions());
   replotSoon();
 }
 
@@ -651,19 +416,7 @@ void LiveLossPlot::clearComparison() {
 
 void LiveLossPlot::setCaption(const LossPlotCaption& caption) {
   caption_ = caption;
-  QCPLayoutGrid* layout = plot_->plotLayout();
-  if (!title_) {
-    layout->insertRow(0);
-    layout->insertRow(0);
-    title_ = style_.makeTitle(plot_, QString(), 11, true);
-    subtitle_ = style_.makeTitle(plot_, QString(), 8.5, false);
-    layout->addElement(0, 0, title_);
-    layout->addElement(1, 0, subtitle_);
-    layout->setRowStretchFactor(0, 0.001);
-    layout->setRowStretchFactor(1, 0.001);
-  }
-  title_->setText(caption.title());
-  subtitle_->setText(caption.subtitle());
+  canvas_->setCaption(caption.title(), caption.subtitle());
   replotSoon();
 }
 
@@ -694,7 +447,7 @@ void LiveLossPlot::showHoverAt(const QPointF& pixel) {
   std::vector<QCPGraph*> graphs;
   for (const Curve curve : candidates)
     graphs.push_back(graph(curve));
-  const std::optional<GraphPoint> found = nearestGraphPoint(graphs, pixel, style_.px(14));
+  const std::optional<GraphPoint> found = nearestGraphPoint(graphs, pixel, canvas_->style().px(14));
   if (!found) {
     hideHover();
     return;
@@ -702,7 +455,7 @@ void LiveLossPlot::showHoverAt(const QPointF& pixel) {
   const Curve nearest =
       candidates[size_t(std::find(graphs.begin(), graphs.end(), found->graph) - graphs.begin())];
   hover_->show(graph(nearest), found->index,
-               describePoint(nearest, series(nearest).source[size_t(found->index)]));
+               describePoint(nearest, canvas_->source(nearest, found->index)));
 }
 
 void LiveLossPlot::hideHover() {

@@ -18,15 +18,12 @@
 #include "TotalLossChart.h"
 #include "curves/CurveSmoothing.h"
 #include "curves/CurveValues.h"
+#include "curves/LiveLossCanvas.h"
 #include "train/TrainingHistory.h"
 
 class QAction;
-class QCPAxis;
 class QCPAxisRect;
 class QCPGraph;
-class QCPItemText;
-class QCPLegend;
-class QCPTextElement;
 class QCustomPlot;
 class QMouseEvent;
 class QTimer;
@@ -44,18 +41,9 @@ class LiveLossPlot : public QWidget {
   Q_OBJECT
 
  public:
-  // The graphs the plot holds, each one QCPGraph.
-  enum class Curve {
-    Steps,                 // the selected curve per logged batch, faint
-    SmoothedSteps,         // the same, smoothed (bold)
-    TrainEpochs,           // per epoch, line and markers
-    ValidationEpochs,      // per epoch, line and markers
-    BestEpoch,             // one star on the validation curve at the best epoch
-    LearningRate,          // per logged batch, on the right y-axis
-    ComparisonTrain,       // the comparison run per epoch, dashed
-    ComparisonValidation,  // the comparison run per epoch, dashed
-  };
-  static constexpr int kCurveCount = 8;
+  // The graphs the plot holds, each one QCPGraph (LiveLossCanvas.h).
+  using Curve = LossCurve;
+  static constexpr int kCurveCount = kLossCurveCount;
 
   // The name of the weighted total in curveNames(); the other names are loss components.
   static QString totalCurveName();
@@ -155,33 +143,9 @@ class LiveLossPlot : public QWidget {
   void showEvent(QShowEvent* event) override;
 
  private:
-  // The extremes of what a graph holds, kept as points are added so that fitting the axes does
-  // not walk 100k points every tick.
-  struct Extent {
-    bool any = false;
-    double keyLow = 0.0;
-    double keyHigh = 0.0;
-    double valueLow = 0.0;
-    double valueHigh = 0.0;
-    void include(double key, double value);
-    void include(const Extent& other);
-  };
-  // A graph and, for each of its points, the record it shows (an index into the steps or epochs
-  // of the run or of the comparison), for the hover read-out.
-  struct Series {
-    QCPGraph* graph = nullptr;
-    std::vector<int> source;
-    Extent extent;
-  };
-
   void createControls();
   void createPlot();
-  void createAxes();
-  void createGraphs();
   void createActions();
-  QCPGraph* addGraph(QCPAxis* valueAxis, const QString& name);
-  Series& series(Curve curve) { return series_[size_t(curve)]; }
-  const Series& series(Curve curve) const { return series_[size_t(curve)]; }
 
   void scheduleRefresh();
   void onRefreshTick();
@@ -195,11 +159,7 @@ class LiveLossPlot : public QWidget {
   void showEpoch(int index);
   void updateBestMarker();
   void updateComparison();
-  void updateLegend();
   void updateAxisLabels();
-  void applyAutoRange();
-  void addPoint(Series& target, double key, double value, int source);
-  void clearSeries(Series& target);
   void noteComponents(const ComponentValues& components);
   void noteMetrics(const EpochRecord& epoch);  // adds the validation-metric curves once
   void resetCurveNames();
@@ -210,18 +170,11 @@ class LiveLossPlot : public QWidget {
   void hideHover();
   QString describePoint(Curve curve, int source) const;
 
-  LossChartStyle style_;
-  QCustomPlot* plot_ = nullptr;
+  LiveLossCanvas* canvas_ = nullptr;
+  QCustomPlot* plot_ = nullptr;  // the canvas' plot and axis rect
   QCPAxisRect* rect_ = nullptr;
-  QCPLegend* legend_ = nullptr;
-  QCPTextElement* title_ = nullptr;
-  QCPTextElement* subtitle_ = nullptr;
-  QCPItemText* noData_ = nullptr;
-  QCPGraph* editLegendEntry_ = nullptr;
   std::unique_ptr<LossPlotHover> hover_;
-  std::array<Series, kCurveCount> series_;
   std::unique_ptr<EditMarkers> editMarkers_;
-  std::vector<QCPGraph*> legendShown_;
 
   CurveControls* controls_ = nullptr;
   QAction* fitAction_ = nullptr;
@@ -244,7 +197,6 @@ class LiveLossPlot : public QWidget {
   size_t shownSteps_ = 0;
   size_t shownEpochs_ = 0;
   bool autoRange_ = true;
-  bool settingRange_ = false;  // ranges changed by the plot itself, not by the user
   bool replotWhenShown_ = false;
 };
 
