@@ -5,9 +5,13 @@
 
 #include "Error.h"
 #include "LossCurvePlots.h"
+#include "loss/LossTerms.h"
 #include "train/RunCatalog.h"
 
 namespace longmim::studio {
+
+const char* const kLossCurvesFile = "loss_curves.png";
+const char* const kDetailedLossCurvesFile = "detailed_loss_curves.png";
 
 namespace {
 
@@ -41,12 +45,26 @@ LossPlotCaption runCaption(const QString& runDir) {
   return caption;
 }
 
+LossPlotCaption runCaption(const TrainingConfig& config, const std::string& runName) {
+  LossPlotCaption caption;
+  caption.maxLearningRate = config.maxLr;
+  caption.batchSize = config.batchSize;
+  caption.accumulation = config.updateEveryBatches;
+  caption.enabledTerms = loss::enabledLossTerms(config);
+  caption.runName = runName;
+  return caption;
+}
+
+void writeRunFigures(const TrainingHistory& history, const LossPlotCaption& caption,
+                     const QString& dir, LossAxisScale yScale) {
+  const QString folder = dir.endsWith(QLatin1Char('/')) ? dir : dir + QLatin1Char('/');
+  writeLossCurves(history, caption, folder + QLatin1String(kLossCurvesFile), yScale);
+  writeDetailedLossCurves(history, folder + QLatin1String(kDetailedLossCurvesFile), yScale);
+}
+
 void writeRunFigures(const QString& runDir, LossAxisScale yScale) {
-  const longmim::RunSummary run = longmim::readRun(runDir.toStdString());
-  const LossPlotCaption caption = runCaption(runDir);
-  writeLossCurves(run.history, caption, runDir + QStringLiteral("/loss_curves.png"), yScale);
-  writeDetailedLossCurves(run.history, runDir + QStringLiteral("/detailed_loss_curves.png"),
-                          yScale);
+  writeRunFigures(longmim::readRun(runDir.toStdString()).history, runCaption(runDir), runDir,
+                  yScale);
 }
 
 }  // namespace longmim::studio

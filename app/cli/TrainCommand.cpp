@@ -13,10 +13,9 @@
 
 #include "CliCommon.h"
 #include "Error.h"
-#include "LossCurvePlots.h"
+#include "RunFigures.h"
 #include "config/ConfigJson.h"
 #include "config/ConfigSources.h"
-#include "loss/LossComposer.h"
 #include "train/Trainer.h"
 
 namespace longmim::cli {
@@ -121,16 +120,16 @@ class ConsoleObserver : public TrainerObserver {
     }
     std::cout << " | " << fixed(e.seconds, 1) << " s, " << fixed(e.samplesPerSecond, 1)
               << " samples/s\n";
-    for (const auto& [file, kind] : pendingCheckpoints_)
+    for (const std::string& file : pendingCheckpoints_)
       std::cout << "Saved checkpoint: " << file << "\n";
     pendingCheckpoints_.clear();
     std::cout << std::flush;
     writePlots(history);
   }
 
-  void checkpointSaved(const std::string& path, const std::string& kind) override {
-    pendingCheckpoints_.emplace_back(std::filesystem::path(path).filename().string(), kind);
-    if (kind == "interrupted") {
+  void checkpointSaved(const std::string& path, CheckpointKind kind) override {
+    pendingCheckpoints_.emplace_back(std::filesystem::path(path).filename().string());
+    if (kind == CheckpointKind::Interrupted) {
       clearProgress();
       std::cout << "Saved checkpoint: " << path << "\n" << std::flush;
     }
@@ -167,18 +166,9 @@ class ConsoleObserver : public TrainerObserver {
   void writePlots(const TrainingHistory& history) {
     if (info_.runDir.empty())
       return;
-    studio::LossPlotCaption caption;
-    caption.maxLearningRate = config_.maxLr;
-    caption.batchSize = config_.batchSize;
-    caption.accumulation = config_.updateEveryBatches;
-    caption.enabledTerms = loss::LossComposer::enabledTerms(config_);
-    caption.runName = info_.runName;
-    const std::filesystem::path dir(info_.runDir);
     try {
-      studio::writeLossCurves(history, caption,
-                              QString::fromStdString((dir / "loss_curves.png").string()));
-      studio::writeDetailedLossCurves(
-          history, QString::fromStdString((dir / "detailed_loss_curves.png").string()));
+      studio::writeRunFigures(history, studio::runCaption(config_, info_.runName),
+                              QString::fromStdString(info_.runDir));
     } catch (const Error& e) {
       std::cerr << "warning: " << e.what() << "\n";
     }
@@ -193,7 +183,7 @@ class ConsoleObserver : public TrainerObserver {
   bool progressShown_ = false;
   bool stopRequested_ = false;
   bool abortRequested_ = false;
-  std::vector<std::pair<std::string, std::string>> pendingCheckpoints_;
+  std::vector<std::string> pendingCheckpoints_;  // file names
 };
 
 int exitCodeFor(const RunResult& r) {

@@ -132,8 +132,8 @@ void saveCheckpoint(const Checkpoint& c, const std::string& path) {
   }
   root.insert("config", c.configJson);
   root.insert("history", c.historyJson);
-  root.insert("kind", c.kind);
-  root.insert("interrupted", c.kind == "interrupted");
+  root.insert("kind", std::string(checkpointKindName(c.kind)));
+  root.insert("interrupted", c.kind == CheckpointKind::Interrupted);
   root.insert("architecture", c.architecture);
   root.insert("model_size", c.modelSize);
   root.insert("image_size", static_cast<int64_t>(c.imageSize));
@@ -237,7 +237,14 @@ Checkpoint loadCheckpoint(const std::string& path) {
     }
     c.configJson = root.at("config").toStringRef();
     c.historyJson = root.at("history").toStringRef();
-    c.kind = root.at("kind").toStringRef();
+    const std::string kind = root.at("kind").toStringRef();
+    const std::optional<CheckpointKind> known = parseCheckpointKind(kind);
+    if (!known) {
+      throw DataError(path, path + ": unknown checkpoint kind '" + kind +
+                                "' (epoch, best or interrupted); the file is damaged or not "
+                                "from this program");
+    }
+    c.kind = *known;
     c.architecture = root.at("architecture").toStringRef();
     c.modelSize = root.at("model_size").toStringRef();
     c.imageSize = static_cast<int>(root.at("image_size").toInt());

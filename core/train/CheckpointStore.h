@@ -8,6 +8,8 @@
 
 #include <torch/torch.h>
 
+#include "train/CheckpointKind.h"
+
 namespace longmim {
 
 struct AdamParamState {
@@ -44,7 +46,7 @@ struct Checkpoint {
   std::string epochSumsJson;
   // Inside an accumulation group: parameter index -> its gradient accumulated so far.
   std::vector<std::pair<int64_t, torch::Tensor>> accumulatedGradients;
-  std::string kind;  // "epoch", "best", "interrupted"
+  CheckpointKind kind = CheckpointKind::Epoch;
   std::string architecture;
   std::string modelSize;
   int imageSize = 0;

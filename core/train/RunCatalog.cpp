@@ -27,7 +27,6 @@ const char* const kStatusUnreadable = "unreadable";
 namespace {
 
 const char* const kParamsFile = "training_params.json";
-const char* const kRunPrefix = "longitudinal_mim_";
 
 double modifiedSeconds(const std::string& path) {
   struct stat info {};
@@ -162,21 +161,6 @@ TrainingHistory readHistory(const nlohmann::json& json, const ParamsReader& para
   }
 }
 
-// N of "longitudinal_mim_epoch_N.pt", or 0 for any other name.
-int epochOfCheckpoint(const std::string& fileName) {
-  const std::string prefix = std::string(kRunPrefix) + "epoch_";
-  const std::string suffix = ".pt";
-  if (fileName.size() <= prefix.size() + suffix.size() || fileName.rfind(prefix, 0) != 0 ||
-      fileName.compare(fileName.size() - suffix.size(), suffix.size(), suffix) != 0) {
-    return 0;
-  }
-  const char* first = fileName.data() + prefix.size();
-  const char* last = fileName.data() + fileName.size() - suffix.size();
-  int epoch = 0;
-  const auto [end, error] = std::from_chars(first, last, epoch);
-  return error == std::errc() && end == last ? epoch : 0;
-}
-
 std::vector<RunCheckpoint> listCheckpoints(const std::string& runDir, int bestEpoch) {
   std::vector<RunCheckpoint> epochs;
   std::optional<RunCheckpoint> best;
@@ -188,12 +172,20 @@ std::vector<RunCheckpoint> listCheckpoints(const std::string& runDir, int bestEp
       continue;
     const std::string fileName = it->path().filename().string();
     const std::string path = it->path().string();
-    if (const int epoch = epochOfCheckpoint(fileName); epoch > 0)
-      epochs.push_back({path, "epoch", epoch, modifiedSeconds(path)});
-    else if (fileName == std::string(kRunPrefix) + "best.pt")
-      best = RunCheckpoint{path, "best", bestEpoch, modifiedSeconds(path)};
-    else if (fileName == std::string(kRunPrefix) + "interrupted.pt")
-      interrupted = RunCheckpoint{path, "interrupted", 0, modifiedSeconds(path)};
+    const std::optional<CheckpointFile> file = checkpointFileOf(fileName);
+    if (!file)
+      continue;
+    switch (file->kind) {
+      case CheckpointKind::Epoch:
+        epochs.push_back({path, file->kind, file->epoch, modifiedSeconds(path)});
+        break;
+      case CheckpointKind::Best:
+        best = RunCheckpoint{path, file->kind, bestEpoch, modifiedSeconds(path)};
+        break;
+      case CheckpointKind::Interrupted:
+        interrupted = RunCheckpoint{path, file->kind, 0, modifiedSeconds(path)};
+        break;
+    }
   }
   if (ec)
     throw DataError(runDir, "cannot list the run folder " + runDir + ": " + ec.message());
@@ -317,7 +309,7 @@ std::vector<RunSummary> scanRuns(const std::string& outputDir) {
 
 std::string checkpointToOpen(const RunSummary& run) {
   for (const RunCheckpoint& c : run.checkpoints) {
-    if (c.kind == "best")
+    if (c.kind == CheckpointKind::Best)
       return c.path;
   }
   return run.checkpoints.empty() ? std::string() : run.checkpoints.back().path;

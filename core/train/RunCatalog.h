@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "train/CheckpointKind.h"
 #include "train/TrainingHistory.h"
 
 namespace longmim {
@@ -14,7 +15,7 @@ namespace longmim {
 // A checkpoint file found in a run folder.
 struct RunCheckpoint {
   std::string path;
-  std::string kind;  // "epoch", "best" or "interrupted"
+  CheckpointKind kind = CheckpointKind::Epoch;
   // Epochs completed in it: N for longitudinal_mim_epoch_N.pt, the best epoch for the best
   // checkpoint; 0 for the interrupted one (it stops inside an epoch; only loading it would tell).
   int epoch = 0;

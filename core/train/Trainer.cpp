@@ -19,13 +19,6 @@ namespace fs = std::filesystem;
 
 namespace longmim {
 
-const char* const kBestCheckpointName = "longitudinal_mim_best.pt";
-const char* const kInterruptedCheckpointName = "longitudinal_mim_interrupted.pt";
-
-std::string epochCheckpointName(int epoch) {
-  return "longitudinal_mim_epoch_" + std::to_string(epoch) + ".pt";
-}
-
 const char* trainerStateName(TrainerState state) {
   switch (state) {
     case TrainerState::Preparing:
@@ -121,7 +114,7 @@ RunResult Trainer::Impl::run() {
         return finish(RunOutcome::Diverged, completed);
       }
       if (end == EpochEnd::Interrupted) {
-        save(makeCheckpoint("interrupted", epoch - 1, stopBatch), kInterruptedCheckpointName);
+        save(makeCheckpoint(CheckpointKind::Interrupted, epoch - 1, stopBatch));
         failureMessage = "stopped at epoch " + std::to_string(epoch) + ", batch " +
                          std::to_string(stopBatch) + "; continue with -c " + lastCheckpoint;
         return finish(RunOutcome::Interrupted, completed);
@@ -136,21 +129,13 @@ RunResult Trainer::Impl::run() {
         say(LogLevel::Error, failureMessage);
         return finish(RunOutcome::Diverged, completed);
       }
-      const double score = record.valTotal ? *record.valTotal : record.trainTotal;
-      if (std::isfinite(score) && score < history.bestValLoss) {
-        history.bestValLoss = score;
-        history.bestEpoch = epoch;
-        record.best = true;
-        for (EpochRecord& e : history.epochs)
-          e.best = false;
-      }
-      history.epochs.push_back(record);
+      record.best = history.addEpoch(record);
       completed = epoch;
       if (epoch % config.saveEveryEpochs == 0 || epoch == config.epochs) {
-        save(makeCheckpoint("epoch", epoch, 0), epochCheckpointName(epoch));
+        save(makeCheckpoint(CheckpointKind::Epoch, epoch, 0));
       }
       if (record.best)
-        save(makeCheckpoint("best", epoch, 0), kBestCheckpointName);
+        save(makeCheckpoint(CheckpointKind::Best, epoch, 0));
       log->epoch(record, sample);
       writeParams(epoch == config.epochs ? "completed" : "running");
       if (observer) {
@@ -165,7 +150,7 @@ RunResult Trainer::Impl::run() {
           return finish(RunOutcome::Aborted, completed);
         if (directive == Directive::Interrupt) {
           // The same file as a stop inside an epoch, whatever SAVE_EVERY_EPOCHS wrote.
-          save(makeCheckpoint("interrupted", epoch, 0), kInterruptedCheckpointName);
+          save(makeCheckpoint(CheckpointKind::Interrupted, epoch, 0));
           failureMessage = "stopped after epoch " + std::to_string(epoch) + "; continue with -c " +
                            lastCheckpoint;
           return finish(RunOutcome::Interrupted, completed);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "config/TrainingConfig.h"
+#include "train/CheckpointKind.h"
 #include "train/TrainerCommand.h"
 #include "train/TrainerObserver.h"
 
@@ -43,11 +44,5 @@ class Trainer {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// Where the run's checkpoints live: <runDir>/longitudinal_mim_epoch_<N>.pt, _best.pt and
-// _interrupted.pt.
-std::string epochCheckpointName(int epoch);
-extern const char* const kBestCheckpointName;
-extern const char* const kInterruptedCheckpointName;
 
 }  // namespace longmim

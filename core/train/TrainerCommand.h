@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 namespace longmim {
 
 struct TrainerCommand {
@@ -18,15 +20,22 @@ struct TrainerCommand {
     Abort,           // stop at the next batch boundary without writing anything
     Edit,            // change a live hyperparameter: key = LAMBDA_* / USE_* / LR_MULTIPLIER
   };
-  TrainerCommand(Kind k = Kind::Continue, std::string editKey = {}, std::string editValue = {})
-      : kind(k), key(std::move(editKey)), value(std::move(editValue)) {}
-  static TrainerCommand edit(std::string key, std::string value) {
-    return TrainerCommand(Kind::Edit, std::move(key), std::move(value));
+  TrainerCommand(Kind k = Kind::Continue) : kind(k) {}
+  // An edit carries the value typed as the field is (a number, a bool), checked once by the
+  // trainer against the field; `source` names where it came from in a refusal's message.
+  static TrainerCommand edit(std::string key, nlohmann::json value,
+                             std::string source = "live edit") {
+    TrainerCommand command(Kind::Edit);
+    command.key = std::move(key);
+    command.value = std::move(value);
+    command.source = std::move(source);
+    return command;
   }
 
   Kind kind;
   std::string key;
-  std::string value;
+  nlohmann::json value;
+  std::string source;
 };
 
 // Thread-safe FIFO; the trainer drains it at each batch boundary and blocks on it while paused.

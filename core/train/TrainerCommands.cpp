@@ -51,15 +51,16 @@ Trainer::Impl::Directive Trainer::Impl::handleCommands(int epoch) {
 
 void Trainer::Impl::applyEdit(const TrainerCommand& command, int epoch) {
   std::string before;
+  std::string after;
   if (command.key == "LR_MULTIPLIER") {
-    char* end = nullptr;
-    const double v = std::strtod(command.value.c_str(), &end);
-    if (command.value.empty() || *end != '\0' || !(v > 0.0) || !std::isfinite(v)) {
-      say(LogLevel::Warning,
-          "LR_MULTIPLIER must be a positive number (got '" + command.value + "'); ignored");
+    const double v = command.value.is_number() ? command.value.get<double>() : 0.0;
+    if (!(v > 0.0) || !std::isfinite(v)) {
+      say(LogLevel::Warning, command.source + ": LR_MULTIPLIER must be a positive number (got " +
+                                 command.value.dump() + "); ignored");
       return;
     }
     before = formatNumber(lrMultiplier);
+    after = formatNumber(v);
     lrMultiplier = v;
   } else {
     const ConfigField* field = findConfigField(command.key);
@@ -71,8 +72,8 @@ void Trainer::Impl::applyEdit(const TrainerCommand& command, int epoch) {
     }
     TrainingConfig edited = config;
     try {
-      applyConfigAssignment(edited, command.key + "=" + command.value);
-      requireValidConfig(edited, "edit");
+      setConfigValue(edited, *field, command.value, command.source);
+      requireValidConfig(edited, command.source);
       composer->updateConfig(edited);
     } catch (const std::exception& e) {
       // updateConfig() changes nothing when it throws: the run goes on exactly as before.
@@ -80,11 +81,12 @@ void Trainer::Impl::applyEdit(const TrainerCommand& command, int epoch) {
       return;
     }
     before = configValue(config, *field).dump();
+    after = configValue(edited, *field).dump();
     config = edited;
   }
-  const EditRecord record{epoch, optimizerStep, command.key, before, command.value};
+  const EditRecord record{epoch, optimizerStep, command.key, before, after};
   history.edits.push_back(record);
-  say(LogLevel::Info, "edited " + command.key + ": " + before + " -> " + command.value +
+  say(LogLevel::Info, "edited " + command.key + ": " + before + " -> " + after +
                           " (from optimizer step " + std::to_string(optimizerStep) + ")");
   if (observer)
     observer->hyperparameterEdited(record);

@@ -105,8 +105,9 @@ struct Trainer::Impl {
   // TrainerRunFiles.cpp
   RunParameters runParameters(const std::string& status) const;
   void writeParams(const std::string& status);
-  Checkpoint makeCheckpoint(const std::string& kind, int completedEpochs, int batchInEpoch);
-  void save(const Checkpoint& c, const std::string& name);
+  Checkpoint makeCheckpoint(CheckpointKind kind, int completedEpochs, int batchInEpoch);
+  // Into the run folder under the kind's file name (checkpointFileName).
+  void save(const Checkpoint& c);
 
   // Trainer.cpp
   RunResult run();

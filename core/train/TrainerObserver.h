@@ -8,6 +8,7 @@
 
 #include "Log.h"
 #include "eval/ChangeMetrics.h"
+#include "train/CheckpointKind.h"
 #include "train/TrainingHistory.h"
 
 namespace longmim {
@@ -84,7 +85,7 @@ class TrainerObserver {
   virtual void validationStarted(int /*epoch*/, int /*batches*/) {}
   virtual void epochFinished(const EpochRecord&, const TrainingHistory&) {}
   virtual void samplePrediction(const SamplePrediction&) {}
-  virtual void checkpointSaved(const std::string& /*path*/, const std::string& /*kind*/) {}
+  virtual void checkpointSaved(const std::string& /*path*/, CheckpointKind /*kind*/) {}
   virtual void stateChanged(TrainerState) {}
   virtual void hyperparameterEdited(const EditRecord&) {}
   virtual void message(LogLevel, const std::string&) {}

@@ -31,7 +31,7 @@ void Trainer::Impl::writeParams(const std::string& status) {
     RunFolder::writeParams(runDir, RunFolder::params(config, runParameters(status)));
 }
 
-Checkpoint Trainer::Impl::makeCheckpoint(const std::string& kind, int completedEpochs,
+Checkpoint Trainer::Impl::makeCheckpoint(CheckpointKind kind, int completedEpochs,
                                          int batchInEpoch) {
   Checkpoint c;
   c.model = model::orderedStateDict(*model);
@@ -66,8 +66,8 @@ Checkpoint Trainer::Impl::makeCheckpoint(const std::string& kind, int completedE
   return c;
 }
 
-void Trainer::Impl::save(const Checkpoint& c, const std::string& name) {
-  const std::string path = (fs::path(runDir) / name).string();
+void Trainer::Impl::save(const Checkpoint& c) {
+  const std::string path = (fs::path(runDir) / checkpointFileName(c.kind, c.epoch)).string();
   saveCheckpoint(c, path);
   lastCheckpoint = path;
   if (observer)

@@ -36,6 +36,32 @@ std::optional<double> findComponent(const ComponentValues& values, const std::st
   return std::nullopt;
 }
 
+namespace {
+
+double epochScore(const EpochRecord& epoch) {
+  return epoch.valTotal ? *epoch.valTotal : epoch.trainTotal;
+}
+
+}  // namespace
+
+bool TrainingHistory::addEpoch(EpochRecord epoch) {
+  const double score = epochScore(epoch);
+  const bool best = std::isfinite(score) && score < bestValLoss;
+  const int number = epoch.epoch;
+  addEpoch(std::move(epoch), best ? number : bestEpoch);
+  return best;
+}
+
+void TrainingHistory::addEpoch(EpochRecord epoch, int best) {
+  if (best == epoch.epoch)
+    bestValLoss = epochScore(epoch);
+  bestEpoch = best;
+  for (EpochRecord& e : epochs)
+    e.best = e.epoch == best;
+  epoch.best = epoch.epoch == best;
+  epochs.push_back(std::move(epoch));
+}
+
 nlohmann::ordered_json TrainingHistory::toJson() const {
   nlohmann::ordered_json out;
   nlohmann::ordered_json epochList = nlohmann::ordered_json::array();

@@ -81,6 +81,14 @@ struct TrainingHistory {
   int bestEpoch = 0;  // 0: none yet
   double bestValLoss = std::numeric_limits<double>::infinity();
 
+  // The best epoch is decided here and nowhere else. Appends `epoch`; it becomes the best when
+  // its score (the validation total, else the train total) is finite and below bestValLoss.
+  // Returns whether it did. epoch.best is set accordingly, and cleared on the others.
+  bool addEpoch(EpochRecord epoch);
+  // Appends `epoch` of a run whose best epoch, as its trainer decided, is now `best` (a copy of
+  // the trainer's history: the session, the live plot).
+  void addEpoch(EpochRecord epoch, int best);
+
   nlohmann::ordered_json toJson() const;
   static TrainingHistory fromJson(const nlohmann::json& json);  // throws nlohmann exceptions
 };

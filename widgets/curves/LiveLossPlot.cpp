@@ -1,7 +1,6 @@
 #include "curves/LiveLossPlot.h"
 
 #include <QAction>
-#include <QDir>
 #include <QMouseEvent>
 #include <QSignalBlocker>
 #include <QTimer>
@@ -14,9 +13,9 @@
 #include <limits>
 
 #include "LossCsvExport.h"
-#include "LossCurvePlots.h"
 #include "LossSeries.h"
 #include "PlotImageExport.h"
+#include "RunFigures.h"
 #include "curves/CurveControls.h"
 #include "curves/CurveValues.h"
 #include "curves/EditMarkers.h"
@@ -124,10 +123,7 @@ void LiveLossPlot::appendStep(const StepRecord& step) {
 }
 
 void LiveLossPlot::appendEpoch(const EpochRecord& epoch, int bestEpoch) {
-  history_.epochs.push_back(epoch);
-  history_.bestEpoch = bestEpoch;
-  if (bestEpoch == epoch.epoch && epoch.valTotal)
-    history_.bestValLoss = *epoch.valTotal;
+  history_.addEpoch(epoch, bestEpoch);
   scheduleRefresh();
 }
 
@@ -494,9 +490,7 @@ void LiveLossPlot::exportCsv(const QString& path) const {
 }
 
 void LiveLossPlot::exportRunFigures(const QString& dir) const {
-  const QDir folder(dir);
-  writeLossCurves(history_, caption_, folder.filePath(QStringLiteral("loss_curves.png")));
-  writeDetailedLossCurves(history_, folder.filePath(QStringLiteral("detailed_loss_curves.png")));
+  writeRunFigures(history_, caption_, dir);
 }
 
 QAction* LiveLossPlot::exportImageAction() const {

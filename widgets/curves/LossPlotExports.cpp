@@ -8,6 +8,7 @@
 #include <exception>
 
 #include "PlotImageExport.h"
+#include "RunFigures.h"
 #include "common/ErrorBox.h"
 #include "curves/LiveLossPlot.h"
 
@@ -78,8 +79,8 @@ void LossPlotExports::chooseRunFigures() {
   folder_ = dir;
   try {
     plot_->exportRunFigures(dir);
-    Q_EMIT exported(QDir(dir).filePath(QStringLiteral("loss_curves.png")));
-    Q_EMIT exported(QDir(dir).filePath(QStringLiteral("detailed_loss_curves.png")));
+    Q_EMIT exported(QDir(dir).filePath(QLatin1String(kLossCurvesFile)));
+    Q_EMIT exported(QDir(dir).filePath(QLatin1String(kDetailedLossCurvesFile)));
   } catch (const std::exception& e) {
     showErrorBox(plot_, tr("Export Run Figures"), QString::fromStdString(e.what()));
   }

@@ -30,16 +30,13 @@
 #include "curves/LiveLossPlot.h"
 #include "data/CaseSplit.h"
 #include "dataset/DataCheckDialog.h"
+#include "dataset/DatasetOpener.h"
 #include "dataset/DatasetPanel.h"
-#include "dataset/DatasetScanner.h"
-#include "dataset/DemoDatasetGenerator.h"
 #include "dataset/DemoDatasetProgress.h"
 #include "dataset/RecentDatasetsMenu.h"
-#include "loss/LossTerms.h"
 #include "shell/LogPanel.h"
 #include "shell/StudioSettings.h"
 #include "shell/UiStallMonitor.h"
-#include "synth/DemoDataset.h"
 #include "train/ResumePolicy.h"
 #include "train/RunCatalog.h"
 #include "train/RunFolder.h"
@@ -63,26 +60,8 @@ const QString kParamsKey = QStringLiteral("training/params");
 // The studio opens on the demo: its preset gives a falling loss within a minute on a laptop.
 const char* const kDefaultPreset = "cpu-demo";
 
-LossPlotCaption captionFor(const TrainingConfig& config, const RunInfo& info) {
-  LossPlotCaption caption;
-  caption.maxLearningRate = config.maxLr;
-  caption.batchSize = config.batchSize;
-  caption.accumulation = config.updateEveryBatches;
-  caption.enabledTerms = loss::enabledLossTerms(config);
-  caption.runName = info.runName;
-  return caption;
-}
-
 QString outcomeText(const RunResult& result) {
   return QString::fromLatin1(runOutcomeName(result.outcome));
-}
-
-bool isDemoComplete(const std::string& dir) {
-  try {
-    return synth::isDemoDatasetComplete(dir);
-  } catch (const std::exception&) {
-    return false;  // an unreadable folder: the generator reports what is wrong with it
-  }
 }
 
 }  // namespace
@@ -110,18 +89,31 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(datasetPanel_, &DatasetPanel::openRequested, this, &MainWindow::chooseDatasetToOpen);
   connect(datasetPanel_, &DatasetPanel::openDemoRequested, this, &MainWindow::openDemoDataset);
 
-  scanner_ = new DatasetScanner(this);
-  connect(scanner_, &DatasetScanner::progressed, this, &MainWindow::onScanProgressed);
-  connect(scanner_, &DatasetScanner::succeeded, this, &MainWindow::onDatasetScanned);
-  connect(scanner_, &DatasetScanner::failed, this, &MainWindow::onDatasetScanFailed);
-  connect(scanner_, &DatasetScanner::cancelled, this, [this] { scanProgress_->hide(); });
-
-  demoGenerator_ = new DemoDatasetGenerator(this);
-  demoGenerator_->setObjectName(QStringLiteral("demoDatasetGenerator"));
-  connect(demoGenerator_, &DemoDatasetGenerator::finished, this, &MainWindow::onDemoGenerated);
-  connect(demoGenerator_, &DemoDatasetGenerator::failed, this, &MainWindow::onDemoGenerationFailed);
-  connect(demoGenerator_, &DemoDatasetGenerator::cancelled, this,
-          &MainWindow::onDemoGenerationCancelled);
+  opener_ = new DatasetOpener(this);
+  connect(opener_, &DatasetOpener::scanStarted, this, [this](const QString& dir) {
+    statusBar()->showMessage(tr("Checking %1…").arg(dir));
+    scanProgress_->setRange(0, 0);  // busy until the number of cases is known
+    scanProgress_->show();
+  });
+  connect(opener_, &DatasetOpener::scanProgressed, this, [this](int done, int total) {
+    scanProgress_->setRange(0, total);
+    scanProgress_->setValue(done);
+  });
+  connect(opener_, &DatasetOpener::scanCancelled, this, [this] { scanProgress_->hide(); });
+  connect(opener_, &DatasetOpener::opened, this, &MainWindow::onDatasetOpened);
+  connect(opener_, &DatasetOpener::openFailed, this, &MainWindow::onDatasetOpenFailed);
+  connect(opener_, &DatasetOpener::demoReadyNotOpened, this, [this] {
+    statusBar()->showMessage(tr("The demo dataset is ready: File ▸ Open Demo Dataset"), 10000);
+  });
+  connect(opener_, &DatasetOpener::demoFailed, this, [this](const QString& message) {
+    statusBar()->showMessage(tr("Could not generate the demo dataset"), 10000);
+    showErrorBox(this, tr("Could not generate the demo dataset"), message);
+  });
+  connect(opener_, &DatasetOpener::demoCancelled, this, [this] {
+    statusBar()->showMessage(
+        tr("Demo dataset cancelled; File ▸ Open Demo Dataset continues from the pairs written"),
+        10000);
+  });
 
   session_ = new TrainingSession(this);
   actions_ = new TrainingActions(this);
@@ -224,6 +216,7 @@ void MainWindow::createMenus() {
   check->setStatusTip(tr("List every problem in a dataset folder, like longmim data check"));
   recentMenu_ = new RecentDatasetsMenu(file);
   connect(recentMenu_, &RecentDatasetsMenu::datasetChosen, this, &MainWindow::openDataset);
+  connect(opener_, &DatasetOpener::recentChanged, recentMenu_, &RecentDatasetsMenu::refresh);
   file->addMenu(recentMenu_);
   file->addSeparator();
   QAction* openPair =
@@ -309,7 +302,7 @@ void MainWindow::createStatusBar() {
   scanProgress_->hide();
   datasetSummary_ = new QLabel(this);
   datasetSummary_->setObjectName(QStringLiteral("datasetSummaryLabel"));
-  demoProgress_ = new DemoDatasetProgress(demoGenerator_, this);
+  demoProgress_ = new DemoDatasetProgress(opener_->demoGenerator(), this);
   trainingStatus_ = new TrainingStatusWidget(this);
   trainingStatus_->setObjectName(QStringLiteral("trainingStatus"));
   statusBar()->addPermanentWidget(trainingStatus_);
@@ -319,77 +312,22 @@ void MainWindow::createStatusBar() {
 }
 
 void MainWindow::openDataset(const QString& dir) {
-  if (dir.isEmpty())
-    return;
-  openDemoWhenGenerated_ = false;  // the user's latest choice wins over a demo still generating
-  statusBar()->showMessage(tr("Checking %1…").arg(dir));
-  scanProgress_->setRange(0, 0);  // busy until the number of cases is known
-  scanProgress_->show();
-  scanner_->start(dir);
+  opener_->open(dir);
 }
 
 bool MainWindow::restoreLastDataset() {
-  const QString last = recent_.last();
-  if (last.isEmpty())
-    return false;
-  if (!QFileInfo(last).isDir()) {
-    // Not an error box at start: the user did not ask for anything yet.
-    logWarning("the last dataset, " + last.toStdString() +
-               ", is no longer there; use File > Open Dataset to pick another");
-    return false;
-  }
-  openDataset(last);
-  return true;
+  return opener_->openLast();
 }
 
 void MainWindow::openStartupDataset(const QString& dataArg) {
-  if (!dataArg.isEmpty()) {
-    openDataset(dataArg);
-    return;
-  }
-  if (restoreLastDataset())
-    return;
-  openDemoDataset();
+  opener_->openAtStartup(dataArg);
 }
 
 void MainWindow::openDemoDataset() {
-  const std::string dir = synth::defaultDemoDatasetDir();
-  if (isDemoComplete(dir)) {
-    openDataset(QString::fromStdString(dir));
-    return;
-  }
-  // A generation already running (e.g. the one started at start-up) goes on and is opened.
-  demoGenerator_->start(QString::fromStdString(dir));
-  openDemoWhenGenerated_ = true;
+  opener_->openDemo();
 }
 
-void MainWindow::onDemoGenerated(const QString& dir) {
-  if (!openDemoWhenGenerated_) {
-    statusBar()->showMessage(tr("The demo dataset is ready: File ▸ Open Demo Dataset"), 10000);
-    return;
-  }
-  openDataset(dir);
-}
-
-void MainWindow::onDemoGenerationFailed(const QString& message) {
-  openDemoWhenGenerated_ = false;
-  statusBar()->showMessage(tr("Could not generate the demo dataset"), 10000);
-  showErrorBox(this, tr("Could not generate the demo dataset"), message);
-}
-
-void MainWindow::onDemoGenerationCancelled() {
-  openDemoWhenGenerated_ = false;
-  statusBar()->showMessage(
-      tr("Demo dataset cancelled; File ▸ Open Demo Dataset continues from the pairs written"),
-      10000);
-}
-
-void MainWindow::onScanProgressed(int done, int total) {
-  scanProgress_->setRange(0, total);
-  scanProgress_->setValue(done);
-}
-
-void MainWindow::onDatasetScanned(const PairIndex& index) {
+void MainWindow::onDatasetOpened(const PairIndex& index) {
   const QString root = QString::fromStdString(index.root());
   dataset_ = index;
   if (!session_->isActive()) {
@@ -401,8 +339,6 @@ void MainWindow::onDatasetScanned(const PairIndex& index) {
     }
   }
   updateViewerCases();
-  recent_.add(root);
-  recentMenu_->refresh();
   datasetPanel_->showDataset(index);
   scanProgress_->hide();
   updateTitle();
@@ -411,19 +347,16 @@ void MainWindow::onDatasetScanned(const PairIndex& index) {
   Q_EMIT datasetOpened(root);
 }
 
-void MainWindow::onDatasetScanFailed(const QString& root, const QString& message) {
+void MainWindow::onDatasetOpenFailed(const QString& root, const QString& message) {
   scanProgress_->hide();
   statusBar()->showMessage(tr("Could not open %1").arg(root), 10000);
-  if (!QFileInfo(root).isDir()) {
-    recent_.remove(root);  // a remembered folder that is gone is no use in File > Recent
-    recentMenu_->refresh();
-  }
   showErrorBox(this, tr("Could not open dataset"), message);  // core's message names the folder
   Q_EMIT datasetOpenFailed(message);
 }
 
 QString MainWindow::chooseFolder(const QString& caption) {
-  const QString start = dataset_ ? QString::fromStdString(dataset_->root()) : recent_.last();
+  const QString start =
+      dataset_ ? QString::fromStdString(dataset_->root()) : opener_->recent().last();
   return QFileDialog::getExistingDirectory(this, caption,
                                            start.isEmpty() ? QDir::homePath() : start);
 }
@@ -506,7 +439,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   }
   // Nothing would show the demo once the window is gone; the generator's destructor waits for the
   // pairs in progress.
-  demoGenerator_->cancel();
+  opener_->cancelDemo();
   figureWriter_->waitForIdle(30000);
   saveFormConfig();
   QSettings settings = studioSettings();
@@ -533,10 +466,10 @@ void MainWindow::connectSession() {
   connect(session_, &TrainingSession::hyperparameterEdited, this,
           [this](const EditRecord& edit) { lossPlot_->appendEdit(edit); });
   connect(session_, &TrainingSession::checkpointSaved, this,
-          [this](const QString& path, const QString& kind) {
+          [this](const QString& path, CheckpointKind kind) {
             statusBar()->showMessage(tr("Saved checkpoint: %1").arg(path), 5000);
             // The viewer's other cases are predicted with the newest weights.
-            if (kind == QLatin1String("epoch") || kind == QLatin1String("best"))
+            if (kind != CheckpointKind::Interrupted)
               viewer_->setCheckpoint(path);
           });
   connect(session_, &TrainingSession::samplePredicted, this, [this](const SamplePrediction& s) {
@@ -623,7 +556,7 @@ bool MainWindow::resumeTraining(const QString& checkpoint) {
 void MainWindow::onRunStarted(const RunInfo& info) {
   lossPlot_->setHistory(info.history);
   components_->sourceChanged();
-  lossPlot_->setCaption(captionFor(session_->config(), info));
+  lossPlot_->setCaption(runCaption(session_->config(), info.runName));
   configForm_->setLrMultiplier(info.lrMultiplier);
   runsPanel_->setOutputDir(QFileInfo(QString::fromStdString(info.runDir)).path());
   runsPanel_->setActiveRun(QString::fromStdString(info.runDir));

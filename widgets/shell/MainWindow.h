@@ -9,7 +9,6 @@
 
 #include "config/TrainingConfig.h"
 #include "data/PairIndex.h"
-#include "dataset/RecentDatasets.h"
 #include "train/TrainerObserver.h"
 
 class QDockWidget;
@@ -24,8 +23,7 @@ class ComparisonViewer;
 class ComponentCurvesView;
 class ConfigForm;
 class DatasetPanel;
-class DatasetScanner;
-class DemoDatasetGenerator;
+class DatasetOpener;
 class DemoDatasetProgress;
 class LiveLossPlot;
 class LogPanel;
@@ -119,12 +117,8 @@ class MainWindow : public QMainWindow {
   void chooseDatasetToCheck();
   QString chooseFolder(const QString& caption);
   void showAbout();
-  void onScanProgressed(int done, int total);
-  void onDatasetScanned(const longmim::PairIndex& index);
-  void onDatasetScanFailed(const QString& root, const QString& message);
-  void onDemoGenerated(const QString& dir);
-  void onDemoGenerationFailed(const QString& message);
-  void onDemoGenerationCancelled();
+  void onDatasetOpened(const longmim::PairIndex& index);
+  void onDatasetOpenFailed(const QString& root, const QString& message);
   void updateTitle();
   void updateDatasetSummary();
 
@@ -152,13 +146,9 @@ class MainWindow : public QMainWindow {
   QDockWidget* logDock_ = nullptr;
   QLabel* datasetSummary_ = nullptr;
   QProgressBar* scanProgress_ = nullptr;
-  DatasetScanner* scanner_ = nullptr;
-  DemoDatasetGenerator* demoGenerator_ = nullptr;
+  DatasetOpener* opener_ = nullptr;
   DemoDatasetProgress* demoProgress_ = nullptr;
-  // Open the demo when its generation ends, unless the user has opened another dataset meanwhile.
-  bool openDemoWhenGenerated_ = false;
   RecentDatasetsMenu* recentMenu_ = nullptr;
-  RecentDatasets recent_;
   std::optional<longmim::PairIndex> dataset_;
 };
 

@@ -307,7 +307,7 @@ void ConfigForm::onCommitted(ConfigFieldEditor* editor) {
   if (liveValues_.value(editor->key()) == text)
     return;  // leaving an unchanged field is not an edit
   liveValues_.insert(editor->key(), text);
-  Q_EMIT liveEditRequested(editor->key(), text);
+  Q_EMIT liveEditRequested(editor->key(), *value);
 }
 
 void ConfigForm::revalidate() {

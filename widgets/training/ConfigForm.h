@@ -10,6 +10,8 @@
 #include <QStringList>
 #include <QWidget>
 
+#include <nlohmann/json.hpp>
+
 #include "config/ConfigSchema.h"
 #include "config/TrainingConfig.h"
 
@@ -69,7 +71,7 @@ class ConfigForm : public QWidget {
   void configEdited();
   // While a run is active, a live field (or the LR multiplier) was committed with a new, valid
   // value: `value` is `KEY=VALUE` text ("0.5", "true").
-  void liveEditRequested(const QString& key, const QString& value);
+  void liveEditRequested(const QString& key, const nlohmann::json& value);
   // A failure the user should read, also shown in a dialog; for the log panel.
   void errorOccurred(const QString& message);
 

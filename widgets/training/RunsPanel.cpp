@@ -82,11 +82,11 @@ QString startedText(double secondsSinceEpoch) {
 }
 
 QString checkpointLabel(const RunCheckpoint& checkpoint) {
-  if (checkpoint.kind == "best") {
+  if (checkpoint.kind == CheckpointKind::Best) {
     return checkpoint.epoch > 0 ? RunsPanel::tr("Best (epoch %1)").arg(checkpoint.epoch)
                                 : RunsPanel::tr("Best");
   }
-  if (checkpoint.kind == "interrupted")
+  if (checkpoint.kind == CheckpointKind::Interrupted)
     return RunsPanel::tr("Interrupted");
   return RunsPanel::tr("Epoch %1").arg(checkpoint.epoch);
 }

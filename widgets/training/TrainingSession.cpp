@@ -44,11 +44,10 @@ class TrainingSession::Relay : public longmim::TrainerObserver {
     struct Epoch {
       longmim::EpochRecord record;
       int bestEpoch = 0;
-      double bestValLoss = 0.0;
     };
     std::vector<Epoch> epochs;
     std::optional<longmim::SamplePrediction> sample;  // only the newest matters
-    std::vector<std::pair<std::string, std::string>> checkpoints;
+    std::vector<std::pair<std::string, longmim::CheckpointKind>> checkpoints;
     std::vector<std::pair<longmim::LogLevel, std::string>> messages;
     std::vector<longmim::TrainerState> states;
     std::optional<Batch> batch;
@@ -92,7 +91,7 @@ class TrainingSession::Relay : public longmim::TrainerObserver {
                      const longmim::TrainingHistory& history) override {
     update(
         [&](Pending& p) {
-          p.epochs.push_back({epoch, history.bestEpoch, history.bestValLoss});
+          p.epochs.push_back({epoch, history.bestEpoch});
           p.validating = false;
         },
         true);
@@ -100,7 +99,7 @@ class TrainingSession::Relay : public longmim::TrainerObserver {
   void samplePrediction(const longmim::SamplePrediction& sample) override {
     update([&](Pending& p) { p.sample = sample; }, true);
   }
-  void checkpointSaved(const std::string& path, const std::string& kind) override {
+  void checkpointSaved(const std::string& path, longmim::CheckpointKind kind) override {
     update([&](Pending& p) { p.checkpoints.emplace_back(path, kind); }, true);
   }
   void stateChanged(longmim::TrainerState state) override {
@@ -245,9 +244,11 @@ void TrainingSession::abort() {
     trainer_->post(longmim::TrainerCommand(longmim::TrainerCommand::Kind::Abort));
 }
 
-void TrainingSession::editHyperparameter(const QString& key, const QString& value) {
-  if (active_)
-    trainer_->post(longmim::TrainerCommand::edit(key.toStdString(), value.toStdString()));
+void TrainingSession::editHyperparameter(const QString& key, const nlohmann::json& value) {
+  if (active_) {
+    trainer_->post(
+        longmim::TrainerCommand::edit(key.toStdString(), value, "the studio's live edit"));
+  }
 }
 
 bool TrainingSession::waitForFinished(int msecs) {
@@ -306,17 +307,13 @@ void TrainingSession::flush() {
     Q_EMIT stepsLogged(p.steps);
   }
   for (const Relay::Pending::Epoch& e : p.epochs) {
-    history_.bestEpoch = e.bestEpoch;
-    history_.bestValLoss = e.bestValLoss;
-    for (longmim::EpochRecord& old : history_.epochs)
-      old.best = old.epoch == e.bestEpoch;
-    history_.epochs.push_back(e.record);
+    history_.addEpoch(e.record, e.bestEpoch);
     lastEpochSeconds_ = e.record.seconds;
     Q_EMIT epochFinished(e.record, e.bestEpoch);
   }
   for (const auto& [path, kind] : p.checkpoints) {
     lastCheckpoint_ = QString::fromStdString(path);
-    Q_EMIT checkpointSaved(lastCheckpoint_, QString::fromStdString(kind));
+    Q_EMIT checkpointSaved(lastCheckpoint_, kind);
   }
   if (p.sample)
     Q_EMIT samplePredicted(*p.sample);

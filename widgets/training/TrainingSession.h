@@ -10,6 +10,8 @@
 #include <optional>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "config/TrainingConfig.h"
 #include "train/TrainerObserver.h"
 
@@ -52,7 +54,7 @@ class TrainingSession : public QObject {
   void stopAfterEpoch();
   void abort();
   // LAMBDA_*, USE_* or LR_MULTIPLIER; applies at the next optimizer step.
-  void editHyperparameter(const QString& key, const QString& value);
+  void editHyperparameter(const QString& key, const nlohmann::json& value);
 
   // From start() until finished() has been emitted.
   bool isActive() const { return active_; }
@@ -80,7 +82,7 @@ class TrainingSession : public QObject {
   void epochFinished(const longmim::EpochRecord& epoch, int bestEpoch);
   void hyperparameterEdited(const longmim::EditRecord& edit);
   void samplePredicted(const longmim::SamplePrediction& sample);
-  void checkpointSaved(const QString& path, const QString& kind);
+  void checkpointSaved(const QString& path, longmim::CheckpointKind kind);
   void stateChanged(longmim::TrainerState state);
   void progressChanged(const longmim::studio::TrainingProgress& progress);
   void messageLogged(longmim::LogLevel level, const QString& message);

@@ -1,9 +1,6 @@
 #include "viewer/ComparisonViewer.h"
 
-#include <QCheckBox>
-#include <QComboBox>
 #include <QDir>
-#include <QDoubleSpinBox>
 #include <QEvent>
 #include <QFileInfo>
 #include <QFontInfo>
@@ -11,11 +8,7 @@
 #include <QImageWriter>
 #include <QLabel>
 #include <QPainter>
-#include <QProgressBar>
-#include <QPushButton>
 #include <QSaveFile>
-#include <QSlider>
-#include <QStandardItemModel>
 #include <QVBoxLayout>
 
 #include <vtkCommand.h>
@@ -27,6 +20,7 @@
 #include <cmath>
 
 #include "viewer/PanelInteractorStyle.h"
+#include "viewer/ViewerBars.h"
 #include "viewer/ViewerPanel.h"
 #include "viewer/VtkView.h"
 
@@ -157,131 +151,30 @@ ComparisonViewer::~ComparisonViewer() {
 }
 
 QWidget* ComparisonViewer::createNavigationBar() {
-  auto* bar = new QWidget(this);
-  auto* layout = new QHBoxLayout(bar);
-  layout->setContentsMargins(0, 0, 0, 0);
-  previousButton_ = new QPushButton(QStringLiteral("◀ Previous"), bar);
-  previousButton_->setObjectName(QStringLiteral("previousCaseButton"));
-  previousButton_->setToolTip(QStringLiteral("Previous case"));
-  nextButton_ = new QPushButton(QStringLiteral("Next ▶"), bar);
-  nextButton_->setObjectName(QStringLiteral("nextCaseButton"));
-  nextButton_->setToolTip(QStringLiteral("Next case"));
-  caseLabel_ = new QLabel(bar);
-  caseLabel_->setObjectName(QStringLiteral("caseNameLabel"));
-  caseLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-  QFont bold = caseLabel_->font();
-  bold.setBold(true);
-  caseLabel_->setFont(bold);
-  checkpointLabel_ = new QLabel(bar);
-  checkpointLabel_->setObjectName(QStringLiteral("checkpointLabel"));
-  busyIndicator_ = new QProgressBar(bar);
-  busyIndicator_->setObjectName(QStringLiteral("busyIndicator"));
-  busyIndicator_->setRange(0, 0);  // indeterminate: a prediction reports no progress
-  busyIndicator_->setMaximumWidth(120);
-  busyIndicator_->setTextVisible(false);
-  busyIndicator_->setVisible(false);
-  refreshButton_ = new QPushButton(QStringLiteral("Refresh"), bar);
-  refreshButton_->setObjectName(QStringLiteral("refreshPredictionButton"));
-  refreshButton_->setToolTip(QStringLiteral("Read and predict the shown case again"));
-  auto* fitButton = new QPushButton(QStringLiteral("Fit"), bar);
-  fitButton->setObjectName(QStringLiteral("fitViewButton"));
-  fitButton->setToolTip(QStringLiteral("Fit the images into the panels"));
-
-  layout->addWidget(previousButton_);
-  layout->addWidget(caseLabel_, 1);
-  layout->addWidget(nextButton_);
-  layout->addSpacing(12);
-  layout->addWidget(checkpointLabel_);
-  layout->addWidget(busyIndicator_);
-  layout->addWidget(refreshButton_);
-  layout->addWidget(fitButton);
-
-  connect(previousButton_, &QPushButton::clicked, this, [this] { showCase(listIndex_ - 1); });
-  connect(nextButton_, &QPushButton::clicked, this, [this] { showCase(listIndex_ + 1); });
-  connect(refreshButton_, &QPushButton::clicked, this, &ComparisonViewer::refresh);
-  connect(fitButton, &QPushButton::clicked, this, &ComparisonViewer::resetView);
-  return bar;
+  navigation_ = new ViewerNavigationBar(this);
+  connect(navigation_, &ViewerNavigationBar::previousClicked, this,
+          [this] { showCase(listIndex_ - 1); });
+  connect(navigation_, &ViewerNavigationBar::nextClicked, this,
+          [this] { showCase(listIndex_ + 1); });
+  connect(navigation_, &ViewerNavigationBar::refreshClicked, this, &ComparisonViewer::refresh);
+  connect(navigation_, &ViewerNavigationBar::fitClicked, this, &ComparisonViewer::resetView);
+  return navigation_;
 }
 
 QWidget* ComparisonViewer::createDisplayBar() {
-  auto* bar = new QWidget(this);
-  auto* layout = new QHBoxLayout(bar);
-  layout->setContentsMargins(0, 0, 0, 0);
-
-  windowCombo_ = new QComboBox(bar);
-  windowCombo_->setObjectName(QStringLiteral("windowPresetCombo"));
-  windowCombo_->setToolTip(
-      QStringLiteral("Grey window of both X-rays (left-drag on an X-ray adjusts it)"));
-  for (WindowPreset preset : windowPresets())
-    windowCombo_->addItem(windowPresetName(preset), int(preset));
-  windowCombo_->addItem(QStringLiteral("Custom"), -1);
-  // "Custom" only reports a dragged window; picking it would mean nothing.
-  if (auto* model = qobject_cast<QStandardItemModel*>(windowCombo_->model()))
-    model->item(windowCombo_->count() - 1)->setEnabled(false);
-
-  colorMapCombo_ = new QComboBox(bar);
-  colorMapCombo_->setObjectName(QStringLiteral("colorMapCombo"));
-  for (DiffColorMapKind kind : DifferenceColorMap::kinds())
-    colorMapCombo_->addItem(DifferenceColorMap::kindName(kind), int(kind));
-
-  percentileSpin_ = new QDoubleSpinBox(bar);
-  percentileSpin_->setObjectName(QStringLiteral("limitPercentileSpin"));
-  percentileSpin_->setRange(50.0, 100.0);
-  percentileSpin_->setDecimals(1);
-  percentileSpin_->setSingleStep(0.5);
-  percentileSpin_->setValue(limitPercentile_);
-  percentileSpin_->setToolTip(
-      QStringLiteral("Percentile of |difference| over both maps that sets the colour limits"));
-  limitLabel_ = new QLabel(bar);
-  limitLabel_->setObjectName(QStringLiteral("colourLimitLabel"));
-
-  overlayCheck_ = new QCheckBox(QStringLiteral("Overlay on follow-up"), bar);
-  overlayCheck_->setObjectName(QStringLiteral("overlayCheck"));
-  overlayCheck_->setToolTip(QStringLiteral("Draw the predicted difference over the follow-up"));
-  opacitySlider_ = new QSlider(Qt::Horizontal, bar);
-  opacitySlider_->setObjectName(QStringLiteral("overlayOpacitySlider"));
-  opacitySlider_->setRange(0, 100);
-  opacitySlider_->setMaximumWidth(120);
-  opacitySlider_->setToolTip(QStringLiteral("Overlay opacity"));
-  thresholdSpin_ = new QDoubleSpinBox(bar);
-  thresholdSpin_->setObjectName(QStringLiteral("overlayThresholdSpin"));
-  thresholdSpin_->setRange(0.0, 1000.0);
-  thresholdSpin_->setDecimals(3);
-  thresholdSpin_->setSingleStep(0.01);
-  thresholdSpin_->setPrefix(QStringLiteral("|Δ| ≥ "));
-  thresholdSpin_->setToolTip(
-      QStringLiteral("Differences smaller than this leave the follow-up uncovered"));
-
-  layout->addWidget(new QLabel(QStringLiteral("Window:"), bar));
-  layout->addWidget(windowCombo_);
-  layout->addSpacing(12);
-  layout->addWidget(new QLabel(QStringLiteral("Differences:"), bar));
-  layout->addWidget(colorMapCombo_);
-  layout->addWidget(new QLabel(QStringLiteral("limit at percentile"), bar));
-  layout->addWidget(percentileSpin_);
-  layout->addWidget(limitLabel_);
-  layout->addSpacing(12);
-  layout->addWidget(overlayCheck_);
-  layout->addWidget(opacitySlider_);
-  layout->addWidget(thresholdSpin_);
-  layout->addStretch(1);
-
-  connect(windowCombo_, QOverload<int>::of(&QComboBox::activated), this, [this](int index) {
-    const int preset = windowCombo_->itemData(index).toInt();
-    if (preset >= 0)
-      setWindowPreset(WindowPreset(preset));
-  });
-  connect(colorMapCombo_, QOverload<int>::of(&QComboBox::activated), this, [this](int index) {
-    setColorMap(DiffColorMapKind(colorMapCombo_->itemData(index).toInt()));
-  });
-  connect(percentileSpin_, QOverload<double>::of(&QDoubleSpinBox::valueChanged), this,
+  display_ = new ViewerDisplayBar(this);
+  display_->showLimitPercentile(limitPercentile_);
+  connect(display_, &ViewerDisplayBar::windowPresetChosen, this,
+          &ComparisonViewer::setWindowPreset);
+  connect(display_, &ViewerDisplayBar::colorMapChosen, this, &ComparisonViewer::setColorMap);
+  connect(display_, &ViewerDisplayBar::limitPercentileChosen, this,
           &ComparisonViewer::setLimitPercentile);
-  connect(overlayCheck_, &QCheckBox::toggled, this, &ComparisonViewer::setOverlayEnabled);
-  connect(opacitySlider_, &QSlider::valueChanged, this,
-          [this](int value) { setOverlayOpacity(value / 100.0); });
-  connect(thresholdSpin_, QOverload<double>::of(&QDoubleSpinBox::valueChanged), this,
+  connect(display_, &ViewerDisplayBar::overlayToggled, this, &ComparisonViewer::setOverlayEnabled);
+  connect(display_, &ViewerDisplayBar::overlayOpacityChosen, this,
+          &ComparisonViewer::setOverlayOpacity);
+  connect(display_, &ViewerDisplayBar::overlayThresholdChosen, this,
           &ComparisonViewer::setOverlayThreshold);
-  return bar;
+  return display_;
 }
 
 QWidget* ComparisonViewer::createPanels() {
@@ -410,11 +303,7 @@ void ComparisonViewer::setCheckpoint(const QString& path) {
 }
 
 void ComparisonViewer::updateCheckpointLabel() {
-  const QString path = worker_->checkpoint();
-  checkpointLabel_->setText(path.isEmpty()
-                                ? QString()
-                                : QStringLiteral("Checkpoint: %1").arg(QFileInfo(path).fileName()));
-  checkpointLabel_->setToolTip(path);
+  navigation_->showCheckpoint(worker_->checkpoint());
 }
 
 QString ComparisonViewer::checkpoint() const {
@@ -508,8 +397,7 @@ void ComparisonViewer::onFailed(int request, const QString& message) {
 }
 
 void ComparisonViewer::onBusyChanged(bool busy) {
-  busyIndicator_->setVisible(busy);
-  busyIndicator_->setToolTip(busy ? QStringLiteral("Reading and predicting…") : QString());
+  navigation_->showBusy(busy);
 }
 
 void ComparisonViewer::showError(const QString& message) {
@@ -525,17 +413,16 @@ QString ComparisonViewer::statusMessage() const {
 void ComparisonViewer::setCaseName(const QString& name, const QString& detail) {
   caseName_ = name;
   if (name.isEmpty()) {
-    caseLabel_->setText(QStringLiteral("No pair open"));
+    navigation_->showCaseName(QStringLiteral("No pair open"));
     return;
   }
-  caseLabel_->setText(detail.isEmpty() ? name : QStringLiteral("%1  (%2)").arg(name, detail));
+  navigation_->showCaseName(detail.isEmpty() ? name : QStringLiteral("%1  (%2)").arg(name, detail));
 }
 
 void ComparisonViewer::updateNavigation() {
   const bool any = !cases_.empty();
-  previousButton_->setEnabled(any && (listIndex_ > 0 || !onList_));
-  nextButton_->setEnabled(any && (listIndex_ + 1 < int(cases_.size()) || !onList_));
-  refreshButton_->setEnabled(true);
+  navigation_->enableSteps(any && (listIndex_ > 0 || !onList_),
+                           any && (listIndex_ + 1 < int(cases_.size()) || !onList_));
 }
 
 // ---- What the panels show ---------------------------------------------------------------------
@@ -593,11 +480,7 @@ void ComparisonViewer::applyWindowLevel() {
     windowLevel_ = presetWindowLevel(*preset_, {shown_.baseline ? &*shown_.baseline : nullptr,
                                                 shown_.followup ? &*shown_.followup : nullptr});
   }
-  const int index = windowCombo_->findData(preset_ ? int(*preset_) : -1);
-  windowCombo_->setCurrentIndex(index);
-  windowCombo_->setToolTip(QStringLiteral("Window %1, level %2 (of each X-ray's range)")
-                               .arg(windowLevel_.window, 0, 'g', 3)
-                               .arg(windowLevel_.level, 0, 'g', 3));
+  display_->showWindow(preset_, windowLevel_);
   const auto apply = [this](Panel which, const std::optional<Image2D>& image) {
     if (!image)
       return;
@@ -610,14 +493,13 @@ void ComparisonViewer::applyWindowLevel() {
 
 void ComparisonViewer::setColorMap(DiffColorMapKind kind) {
   colors_.setKind(kind);
-  colorMapCombo_->setCurrentIndex(colorMapCombo_->findData(int(kind)));
+  display_->showColorMap(kind);
   refreshPanels();
 }
 
 void ComparisonViewer::setLimitPercentile(double percent) {
   limitPercentile_ = std::clamp(percent, 0.0, 100.0);
-  if (percentileSpin_->value() != limitPercentile_)
-    percentileSpin_->setValue(limitPercentile_);
+  display_->showLimitPercentile(limitPercentile_);
   updateLimits();
 }
 
@@ -627,8 +509,8 @@ void ComparisonViewer::updateLimits() {
   const bool any = shown_.predicted || shown_.groundTruth;
   colors_.setLimit(DifferenceColorMap::symmetricLimit(maps, limitPercentile_));
   const QString limit = QString::number(colors_.limit(), 'g', 3);
-  limitLabel_->setText(QStringLiteral("±") + limit);
-  limitLabel_->setToolTip(
+  display_->showLimit(
+      QStringLiteral("±") + limit,
       any ? QStringLiteral("Colour limits ±%1: the %2 percentile of |difference| over both maps")
                 .arg(limit, ordinal(limitPercentile_))
           : QString());
@@ -636,29 +518,24 @@ void ComparisonViewer::updateLimits() {
 }
 
 void ComparisonViewer::setOverlayEnabled(bool enabled) {
-  if (overlayCheck_->isChecked() != enabled)
-    overlayCheck_->setChecked(enabled);
-  opacitySlider_->setEnabled(enabled);
-  thresholdSpin_->setEnabled(enabled);
+  overlayEnabled_ = enabled;
+  display_->showOverlay(enabled);
   updateOverlay();
 }
 
 bool ComparisonViewer::overlayEnabled() const {
-  return overlayCheck_->isChecked();
+  return overlayEnabled_;
 }
 
 void ComparisonViewer::setOverlayOpacity(double opacity) {
   opacity = std::clamp(opacity, 0.0, 1.0);
-  const int position = int(std::lround(opacity * 100.0));
-  if (opacitySlider_->value() != position)
-    opacitySlider_->setValue(position);
+  display_->showOverlayOpacity(opacity);
   panel(Panel::Followup)->setOverlayOpacity(opacity);
 }
 
 void ComparisonViewer::setOverlayThreshold(double threshold) {
   threshold = std::max(0.0, threshold);
-  if (thresholdSpin_->value() != threshold)
-    thresholdSpin_->setValue(threshold);
+  display_->showOverlayThreshold(threshold);
   colors_.setOverlayThreshold(threshold);
   refreshPanels();
 }
@@ -668,8 +545,6 @@ void ComparisonViewer::updateOverlay() {
   if (shown_.predicted)
     followup->setOverlay(*shown_.predicted, grid_, colors_.overlayTable());
   followup->setOverlayVisible(overlayEnabled() && shown_.predicted.has_value());
-  opacitySlider_->setEnabled(overlayEnabled());
-  thresholdSpin_->setEnabled(overlayEnabled());
 }
 
 void ComparisonViewer::refreshPanels() {
@@ -825,7 +700,7 @@ QImage ComparisonViewer::renderPanels(double scale) {
   // The panels where they are on screen, each rendered at the larger scale.
   const double ratio = devicePixelRatioF() * scale;
   const QSize area = panelArea_->size();
-  QFont font = caseLabel_->font();
+  QFont font = navigation_->caseNameFont();
   const int fontPixels = int(std::lround(QFontInfo(font).pixelSize() * ratio));
   font.setPixelSize(std::max(1, fontPixels));
   const int header = int(std::lround(fontPixels * 2.2));
@@ -836,7 +711,7 @@ QImage ComparisonViewer::renderPanels(double scale) {
   painter.setFont(font);
   painter.setPen(palette().color(QPalette::WindowText));
   painter.drawText(QRect(int(std::lround(8 * ratio)), 0, image.width(), header),
-                   Qt::AlignLeft | Qt::AlignVCenter, caseLabel_->text());
+                   Qt::AlignLeft | Qt::AlignVCenter, navigation_->caseNameText());
   std::vector<ViewerPanel*> parts(panels_.begin(), panels_.end());
   parts.push_back(colorBarPanel_);
   for (ViewerPanel* p : parts) {

@@ -26,17 +26,13 @@
 #include "viewer/PredictionWorker.h"
 #include "viewer/WindowLevel.h"
 
-class QCheckBox;
-class QComboBox;
-class QDoubleSpinBox;
 class QLabel;
-class QProgressBar;
-class QPushButton;
-class QSlider;
 class vtkObject;
 
 namespace longmim::studio {
 
+class ViewerDisplayBar;
+class ViewerNavigationBar;
 class ViewerPanel;
 class VtkView;
 
@@ -183,19 +179,9 @@ class ComparisonViewer : public QWidget {
   std::array<ViewerPanel*, kPanelCount> panels_{};
   ViewerPanel* colorBarPanel_ = nullptr;
   QWidget* panelArea_ = nullptr;
-  QPushButton* previousButton_ = nullptr;
-  QPushButton* nextButton_ = nullptr;
-  QLabel* caseLabel_ = nullptr;
-  QLabel* checkpointLabel_ = nullptr;
-  QProgressBar* busyIndicator_ = nullptr;
-  QPushButton* refreshButton_ = nullptr;
-  QComboBox* windowCombo_ = nullptr;
-  QComboBox* colorMapCombo_ = nullptr;
-  QDoubleSpinBox* percentileSpin_ = nullptr;
-  QLabel* limitLabel_ = nullptr;
-  QCheckBox* overlayCheck_ = nullptr;
-  QSlider* opacitySlider_ = nullptr;
-  QDoubleSpinBox* thresholdSpin_ = nullptr;
+  ViewerNavigationBar* navigation_ = nullptr;
+  ViewerDisplayBar* display_ = nullptr;
+  bool overlayEnabled_ = false;
   QLabel* readoutLabel_ = nullptr;
   QLabel* metricsLabel_ = nullptr;
   double changeThreshold_ = 0.015;

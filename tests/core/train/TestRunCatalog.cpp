@@ -140,7 +140,7 @@ class TestRunCatalog : public QObject {
     QCOMPARE(done.history.steps.size(), completed.history.steps.size());
 
     std::vector<std::string> paths;
-    std::vector<std::string> kinds;
+    std::vector<CheckpointKind> kinds;
     for (const RunCheckpoint& c : done.checkpoints) {
       paths.push_back(c.path);
       kinds.push_back(c.kind);
@@ -150,7 +150,8 @@ class TestRunCatalog : public QObject {
                                                  doneDir + "/longitudinal_mim_epoch_2.pt",
                                                  doneDir + "/longitudinal_mim_best.pt"};
     QCOMPARE(paths, expectedPaths);
-    QCOMPARE(kinds, (std::vector<std::string>{"epoch", "epoch", "best"}));
+    QVERIFY(kinds == (std::vector<CheckpointKind>{CheckpointKind::Epoch, CheckpointKind::Epoch,
+                                                  CheckpointKind::Best}));
     QCOMPARE(done.checkpoints[1].epoch, 2);
     QCOMPARE(done.checkpoints[2].epoch, done.bestEpoch);
 
@@ -165,8 +166,8 @@ class TestRunCatalog : public QObject {
              cut.message.c_str());
     QCOMPARE(cut.checkpoints.size(), size_t(3));
     QCOMPARE(cut.checkpoints[0].path, cutDir + "/longitudinal_mim_epoch_1.pt");
-    QCOMPARE(cut.checkpoints[1].kind, std::string("best"));
-    QCOMPARE(cut.checkpoints.back().kind, std::string("interrupted"));
+    QVERIFY(cut.checkpoints[1].kind == CheckpointKind::Best);
+    QVERIFY(cut.checkpoints.back().kind == CheckpointKind::Interrupted);
     QCOMPARE(cut.checkpoints.back().path, cutDir + "/longitudinal_mim_interrupted.pt");
     QCOMPARE(cut.lastCheckpoint, cut.checkpoints.back().path);
 
@@ -310,6 +311,30 @@ class TestRunCatalog : public QObject {
     QCOMPARE(summary.history.epochs[1].trainTotal, 0.7);
     QCOMPARE(summary.history.epochs[1].valTotal.value_or(-1.0), 0.5);
     QCOMPARE(summary.lastTrainLoss.value_or(-1.0), 0.7);
+  }
+
+  void checkpointKindsHaveOneNameInTheFileAndOneFileName() {
+    for (const CheckpointKind kind :
+         {CheckpointKind::Epoch, CheckpointKind::Best, CheckpointKind::Interrupted}) {
+      QVERIFY(parseCheckpointKind(checkpointKindName(kind)) == kind);
+      const std::optional<CheckpointFile> file = checkpointFileOf(checkpointFileName(kind, 7));
+      QVERIFY(file && file->kind == kind);
+      QCOMPARE(file->epoch, kind == CheckpointKind::Epoch ? 7 : 0);
+    }
+    QCOMPARE(std::string(checkpointKindName(CheckpointKind::Interrupted)),
+             std::string("interrupted"));
+    QCOMPARE(checkpointFileName(CheckpointKind::Epoch, 12),
+             std::string("longitudinal_mim_epoch_12.pt"));
+    QCOMPARE(checkpointFileName(CheckpointKind::Best), std::string(kBestCheckpointName));
+    QVERIFY(!parseCheckpointKind("modified"));
+    QVERIFY(!parseCheckpointKind(""));
+    // Only the run's own names are checkpoints of the run.
+    for (const char* name : {"longitudinal_mim_epoch_0.pt", "longitudinal_mim_epoch_.pt",
+                             "longitudinal_mim_epoch_x.pt", "longitudinal_mim_epoch_3.pt.tmp",
+                             "longitudinal_mim_epoch_-2.pt", "epoch_3.pt",
+                             "longitudinal_mim_best.pth", "training_params.json"}) {
+      QVERIFY2(!checkpointFileOf(name), name);
+    }
   }
 
   void aRunOpensWithItsBestElseItsNewestCheckpoint() {

@@ -73,7 +73,7 @@ class Recorder : public TrainerObserver {
   }
   size_t sampleChangedPixels = 0;
   void stateChanged(TrainerState s) override { states.push_back(s); }
-  void checkpointSaved(const std::string& path, const std::string&) override {
+  void checkpointSaved(const std::string& path, CheckpointKind) override {
     checkpoints.push_back(path);
   }
   void hyperparameterEdited(const EditRecord& e) override { edits.push_back(e); }
@@ -155,7 +155,7 @@ class TestTrainer : public QObject {
     // Checkpoints hold what resume needs.
     const Checkpoint ckpt = loadCheckpoint(run + "/longitudinal_mim_epoch_2.pt");
     QCOMPARE(ckpt.epoch, 2);
-    QCOMPARE(ckpt.kind, std::string("epoch"));
+    QVERIFY(ckpt.kind == CheckpointKind::Epoch);
     QVERIFY(!ckpt.model.empty());
     QVERIFY(ckpt.optimizerState.front().has_value());
     QVERIFY(ckpt.rngState.defined());
@@ -301,7 +301,7 @@ class TestTrainer : public QObject {
     QCOMPARE(QString::fromStdString(interrupted.lastCheckpoint),
              QString::fromStdString(checkpoint));
     const Checkpoint saved = loadCheckpoint(checkpoint);
-    QCOMPARE(saved.kind, std::string("interrupted"));
+    QVERIFY(saved.kind == CheckpointKind::Interrupted);
     QCOMPARE(saved.epoch, 1);
     // Where it stopped, inside an accumulation group of 2 (batches 2 and 3): batch 2 is kept,
     // with its gradient, instead of being trained again.
@@ -360,9 +360,9 @@ class TestTrainer : public QObject {
     recorder.onBatch = [&](int epoch, int batch) {
       if (epoch == 1 && batch == 1) {
         recorder.trainer->post({TrainerCommand::Kind::Pause});
-        recorder.trainer->post(TrainerCommand::edit("LAMBDA_L2", "2.5"));
-        recorder.trainer->post(TrainerCommand::edit("IMG_SIZE", "128"));  // locked: refused
-        recorder.trainer->post(TrainerCommand::edit("LR_MULTIPLIER", "0.5"));
+        recorder.trainer->post(TrainerCommand::edit("LAMBDA_L2", 2.5));
+        recorder.trainer->post(TrainerCommand::edit("IMG_SIZE", 128));  // locked: refused
+        recorder.trainer->post(TrainerCommand::edit("LR_MULTIPLIER", 0.5));
         recorder.trainer->post({TrainerCommand::Kind::Continue});
       }
     };
@@ -395,7 +395,7 @@ class TestTrainer : public QObject {
     Recorder recorder;
     recorder.onBatch = [&](int epoch, int batch) {
       if (epoch == 1 && batch == 1)
-        recorder.trainer->post(TrainerCommand::edit("USE_PERC_STYLE", "true"));
+        recorder.trainer->post(TrainerCommand::edit("USE_PERC_STYLE", true));
     };
     const RunResult r = train(c, recorder);
     QVERIFY2(r.outcome == RunOutcome::Completed, r.message.c_str());
@@ -506,6 +506,40 @@ class TestTrainer : public QObject {
              recorder.warnings[0].c_str());
   }
 
+  void theBestEpochIsTheLowestFiniteScore() {
+    TrainingHistory h;
+    auto epoch = [](int n, double train, std::optional<double> val) {
+      EpochRecord e;
+      e.epoch = n;
+      e.trainTotal = train;
+      e.valTotal = val;
+      return e;
+    };
+    QVERIFY(h.addEpoch(epoch(1, 0.5, 0.40)));
+    QVERIFY(!h.addEpoch(epoch(2, 0.3, 0.45)));  // the validation total decides, not the train's
+    QVERIFY(h.addEpoch(epoch(3, 0.6, 0.35)));
+    QVERIFY(!h.addEpoch(epoch(4, 0.2, std::nan(""))));  // not finite: never the best
+    QCOMPARE(h.bestEpoch, 3);
+    QCOMPARE(h.bestValLoss, 0.35);
+    std::vector<bool> flags;
+    for (const EpochRecord& e : h.epochs)
+      flags.push_back(e.best);
+    QCOMPARE(flags, (std::vector<bool>{false, false, true, false}));
+    // Without validation the train total is the score.
+    TrainingHistory noValidation;
+    QVERIFY(noValidation.addEpoch(epoch(1, 0.5, std::nullopt)));
+    QVERIFY(noValidation.addEpoch(epoch(2, 0.4, std::nullopt)));
+    QCOMPARE(noValidation.bestValLoss, 0.4);
+    // A copy fed with the trainer's decisions ends up the same.
+    TrainingHistory copy;
+    for (const EpochRecord& e : h.epochs)
+      copy.addEpoch(e, e.epoch <= 2 ? 1 : 3);
+    QCOMPARE(copy.bestEpoch, 3);
+    QCOMPARE(copy.bestValLoss, 0.35);
+    for (size_t i = 0; i < h.epochs.size(); ++i)
+      QCOMPARE(copy.epochs[i].best, h.epochs[i].best);
+  }
+
   void aRatioToAnExactZerosMapIsUndefined() {
     // No validation pair changes: the zeros map is exact and "0.00x zeros" would be a lie.
     ValidationMetrics m;
@@ -533,7 +567,7 @@ class TestTrainer : public QObject {
     Recorder recorder;
     recorder.onEpoch = [&](const EpochRecord& e) {
       if (e.epoch == 1)
-        recorder.trainer->post(TrainerCommand::edit("LAMBDA_L1_ALL", "1e308"));
+        recorder.trainer->post(TrainerCommand::edit("LAMBDA_L1_ALL", 1e308));
     };
     const RunResult r = train(c, recorder);
     QVERIFY(r.outcome == RunOutcome::Diverged);
@@ -596,7 +630,7 @@ class TestTrainer : public QObject {
     const std::string file = r.runDir + "/longitudinal_mim_epoch_1.pt";
     const std::string before = readWholeFile(file);
     Checkpoint checkpoint = loadCheckpoint(file);
-    checkpoint.kind = "modified";
+    checkpoint.kind = CheckpointKind::Best;  // content that differs from the file's
     // Make writes larger than 1 kB fail (EFBIG) for this process while saving.
     std::signal(SIGXFSZ, SIG_IGN);
     rlimit old{};

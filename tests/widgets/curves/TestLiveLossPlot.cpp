@@ -17,6 +17,7 @@
 
 #include "QCustomPlotHeader.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -27,7 +28,9 @@
 #include "LossCsvExport.h"
 #include "LossCurvePlots.h"
 #include "LossSeries.h"
+#include "curves/CurveValues.h"
 #include "curves/LiveLossPlot.h"
+#include "curves/LossPlotHover.h"
 #include "train/MetricsCsv.h"
 #include "train/RunFolder.h"
 
@@ -177,6 +180,64 @@ class TestLiveLossPlot : public QObject {
   }
 
  private Q_SLOTS:
+  void aCurveReadsTheTotalAComponentOrAMetricOfEachRecord() {
+    StepRecord step;
+    step.total = 0.5;
+    step.components = {{"L1", 0.25}, {"L2", std::nan("")}};
+    EpochRecord epoch;
+    epoch.epoch = 3;
+    epoch.trainTotal = 0.4;
+    epoch.valTotal = 0.3;
+    epoch.trainComponents = {{"L1", 0.2}};
+    epoch.valComponents = {{"L1", 0.15}};
+    ValidationMetrics metrics;
+    metrics.l1 = 0.006;
+    metrics.l1Zeros = 0.008;
+    metrics.pearson = 0.7;
+    metrics.auc = 0.9;
+    epoch.valMetrics = metrics;
+
+    const CurveValues total;
+    QCOMPARE(*total.step(step), 0.5);
+    QCOMPARE(*total.train(epoch), 0.4);
+    QCOMPARE(*total.validation(epoch), 0.3);
+    const CurveValues l1("L1");
+    QCOMPARE(*l1.step(step), 0.25);
+    QCOMPARE(*l1.validation(epoch), 0.15);
+    QVERIFY(!CurveValues("L2").step(step));  // NaN: no point
+    QVERIFY(!CurveValues("SSIM").train(epoch));
+    // The metrics have validation values only, one per epoch.
+    QCOMPARE(metricCurveNames().size(), size_t(3));
+    const CurveValues ratio(metricCurveNames()[0]);
+    QVERIFY(ratio.isMetric());
+    QVERIFY(!ratio.step(step) && !ratio.train(epoch));
+    QVERIFY(std::fabs(*ratio.validation(epoch) - 0.75) < 1e-12);
+    QCOMPARE(*CurveValues(metricCurveNames()[1]).validation(epoch), 0.7);
+    QCOMPARE(*CurveValues(metricCurveNames()[2]).validation(epoch), 0.9);
+    epoch.valMetrics.reset();
+    QVERIFY(!ratio.validation(epoch));
+
+    TrainingHistory history;
+    history.epochs.push_back(epoch);
+    const std::vector<std::string> withoutMetrics = curveNamesOf(history);
+    QVERIFY(std::find(withoutMetrics.begin(), withoutMetrics.end(), metricCurveNames()[0]) ==
+            withoutMetrics.end());
+    history.epochs.back().valMetrics = metrics;
+    const std::vector<std::string> names = curveNamesOf(history);
+    QCOMPARE(names.back(), metricCurveNames().back());
+
+    // The read-out's text for an epoch of this run and of a compared one.
+    epoch.valMetrics = metrics;
+    QCOMPARE(describeEpoch(epoch, QStringLiteral("L1"), l1, std::nullopt, true)
+                 .split(QLatin1Char('\n'))
+                 .first(),
+             QStringLiteral("epoch 3 (best)"));
+    QVERIFY(describeEpoch(epoch, QStringLiteral("L1"), l1, QStringLiteral("run B"), false)
+                .startsWith(QStringLiteral("run B \u00b7 epoch 3")));
+    QVERIFY(describeEpoch(epoch, QStringLiteral("L1"), l1, std::nullopt, false)
+                .contains(QStringLiteral("L1 validation: 0.15")));
+  }
+
   void appendedRecordsAppearAtTheNextTick() {
     LiveLossPlot plot;
     showPlot(plot);

@@ -364,7 +364,7 @@ class TestStudioTraining : public QObject {
   void theWindowNeverStallsDuringTraining() {
     MainWindow window;
     show(window);
-    // For the README's screenshots: the demo dataset and preset, long enough to show a trend.
+    // For the README's screenshots: the demo dataset and preset, the whole demo run.
     const bool screenshots = !qEnvironmentVariableIsEmpty("LONGMIM_SCREENSHOT_DIR");
     const QString data =
         screenshots ? QString::fromStdString(synth::defaultDemoDatasetDir()) : data_;
@@ -377,7 +377,7 @@ class TestStudioTraining : public QObject {
       TrainingConfig config = presetConfig("cpu-demo");
       config.dataDir = data.toStdString();
       config.outputDir = dir_.filePath(QStringLiteral("shots")).toStdString();
-      config.epochs = 8;
+      // The preset's epochs: the README's demo run, as Start on the demo does it.
       window.configForm()->setConfig(config);
     } else {
       prepare(window, 3, 0);  // every core: the worst case for the GUI thread

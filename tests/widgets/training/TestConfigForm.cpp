@@ -632,7 +632,7 @@ class TestConfigForm : public QObject {
     typeAndReturn(lambdaL2, QStringLiteral("0.25"));
     QCOMPARE(live.size(), 1);
     QCOMPARE(live.at(0).at(0).toString(), QStringLiteral("LAMBDA_L2"));
-    QCOMPARE(live.at(0).at(1).toString(), QStringLiteral("0.25"));
+    QCOMPARE(live.at(0).at(1).value<nlohmann::json>().get<double>(), 0.25);
     QCOMPARE(form.config().lambdaL2, 0.25);
     QTest::keyClick(lambdaL2, Qt::Key_Return);  // nothing new to send
     QCOMPARE(live.size(), 1);
@@ -647,7 +647,7 @@ class TestConfigForm : public QObject {
     QTest::keyClick(checkBox(form, "USE_SSIM"), Qt::Key_Space);
     QCOMPARE(live.size(), 2);
     QCOMPARE(live.at(1).at(0).toString(), QStringLiteral("USE_SSIM"));
-    QCOMPARE(live.at(1).at(1).toString(), QStringLiteral("true"));
+    QCOMPARE(live.at(1).at(1).value<nlohmann::json>(), nlohmann::json(true));
     QVERIFY(form.editorFor("LAMBDA_SSIM")->isEnabled());
 
     // The trainer would refuse perceptual loss without VGG weights: marked, not sent.
@@ -661,7 +661,7 @@ class TestConfigForm : public QObject {
     typeAndReturn(multiplier, QStringLiteral("0.5"));
     QCOMPARE(live.size(), 3);
     QCOMPARE(live.at(2).at(0).toString(), QStringLiteral("LR_MULTIPLIER"));
-    QCOMPARE(live.at(2).at(1).toString(), QStringLiteral("0.5"));
+    QCOMPARE(live.at(2).at(1).value<nlohmann::json>().get<double>(), 0.5);
     QCOMPARE(form.lrMultiplier(), 0.5);
     typeAndReturn(multiplier, QStringLiteral("0"));
     QCOMPARE(form.problemFor(ConfigForm::lrMultiplierKey),

@@ -206,8 +206,8 @@ class TestTrainingSession : public QObject {
     QVERIFY(session.start(tiny(dir_.filePath(QStringLiteral("runs4")), 50)));
     QVERIFY(steps.wait(60000));
     // A locked key is refused with a message and leaves no edit behind.
-    session.editHyperparameter(QStringLiteral("IMG_SIZE"), QStringLiteral("32"));
-    session.editHyperparameter(QStringLiteral("LAMBDA_L1_ALL"), QStringLiteral("2.5"));
+    session.editHyperparameter(QStringLiteral("IMG_SIZE"), 32);
+    session.editHyperparameter(QStringLiteral("LAMBDA_L1_ALL"), 2.5);
     QVERIFY(edits.wait(60000));
     bool refused = false;
     for (const QList<QVariant>& m : messages)
