@@ -622,6 +622,53 @@ class TestTrainer : public QObject {
     QCOMPARE(remainder.groupSize(4), 3);
   }
 
+  void aLiveEditOfTheWrongTypeIsRefusedAndNamesItsSource() {
+    TrainingConfig c = tinyConfig(data_, path("typed_edit"), 1);
+    Recorder recorder;
+    recorder.onBatch = [&](int epoch, int batch) {
+      if (epoch == 1 && batch == 1)
+        recorder.trainer->post(TrainerCommand::edit("LAMBDA_L2", "lots", "the test's edit"));
+    };
+    const RunResult r = train(c, recorder);
+    QVERIFY2(r.outcome == RunOutcome::Completed, r.message.c_str());
+    QVERIFY(recorder.edits.empty());
+    QCOMPARE(recorder.warnings.size(), size_t(1));
+    const std::string& warning = recorder.warnings[0];
+    QVERIFY2(warning.find("the test's edit") != std::string::npos &&
+                 warning.find("LAMBDA_L2") != std::string::npos &&
+                 warning.find("--set") == std::string::npos &&
+                 warning.find("the edit was not applied") != std::string::npos,
+             warning.c_str());
+    const auto params = nlohmann::json::parse(readWholeFile(r.runDir + "/training_params.json"));
+    QCOMPARE(params["LAMBDA_L2"].get<double>(), c.lambdaL2);
+  }
+
+  void aCheckpointOfAnUnknownKindIsRefusedNamingTheFile() {
+    TrainingConfig c = tinyConfig(data_, path("kind"), 1);
+    Recorder recorder;
+    const RunResult r = train(c, recorder);
+    QVERIFY(r.outcome == RunOutcome::Completed);
+    const std::string original = r.runDir + "/longitudinal_mim_epoch_1.pt";
+    const std::string before = readWholeFile(original);
+    c10::IValue root = torch::pickle_load(std::vector<char>(before.begin(), before.end()));
+    root.toGenericDict().insert_or_assign(std::string("kind"), std::string("modified"));
+    const std::vector<char> bytes = torch::pickle_save(root);
+    const std::string edited = path("kind_modified.pt");
+    test::writeBytes(edited, std::string(bytes.begin(), bytes.end()));
+    bool refused = false;
+    try {
+      loadCheckpoint(edited);
+    } catch (const DataError& e) {
+      refused = true;
+      const std::string message = e.what();
+      QVERIFY2(message.find(edited) != std::string::npos &&
+                   message.find("unknown checkpoint kind 'modified'") != std::string::npos,
+               message.c_str());
+    }
+    QVERIFY(refused);
+    QCOMPARE(readWholeFile(original), before);  // the run's own file is untouched
+  }
+
   void failedCheckpointWriteLeavesThePreviousFile() {
     TrainingConfig c = tinyConfig(data_, path("atomic"), 1);
     Recorder recorder;
