@@ -50,7 +50,6 @@ class LossComposer {
   // (label 0), SGD(lr 8e-4, weight decay 5e-8) as the reference. Returns the discriminator loss.
   double discriminatorStep(const torch::Tensor& real, const torch::Tensor& fake);
   Discriminator discriminator() const { return discriminator_; }
-  torch::optim::SGD* discriminatorOptimizer() const { return discriminatorOptimizer_.get(); }
 
   // The names of the terms the configuration enables, in reporting order.
   static std::vector<std::string> enabledTerms(const TrainingConfig& config);

@@ -19,22 +19,6 @@ namespace fs = std::filesystem;
 
 namespace longmim {
 
-const char* trainerStateName(TrainerState state) {
-  switch (state) {
-    case TrainerState::Preparing:
-      return "preparing";
-    case TrainerState::Running:
-      return "running";
-    case TrainerState::Paused:
-      return "paused";
-    case TrainerState::Stopping:
-      return "stopping";
-    case TrainerState::Finished:
-      break;
-  }
-  return "finished";
-}
-
 const char* runOutcomeName(RunOutcome outcome) {
   switch (outcome) {
     case RunOutcome::Completed:

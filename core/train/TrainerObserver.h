@@ -14,7 +14,6 @@
 namespace longmim {
 
 enum class TrainerState { Preparing, Running, Paused, Stopping, Finished };
-const char* trainerStateName(TrainerState state);
 
 enum class RunOutcome { Completed, Stopped, Interrupted, Aborted, Diverged, Failed };
 const char* runOutcomeName(RunOutcome outcome);  // "completed", "stopped", "interrupted", ...

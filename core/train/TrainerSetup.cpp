@@ -160,16 +160,15 @@ void Trainer::Impl::restoreCheckpoint() {
     lastLr = schedule->learningRate(optimizerStep - 1) * lrMultiplier;
     lastBeta1 = schedule->beta1(optimizerStep - 1);
   }
+  // c.epoch: the last finished epoch. A save inside the next one (batchInEpoch > 0) goes on there,
+  // with that epoch's sums and the gradients accumulated since the last optimizer step.
+  startEpoch = c.epoch + 1;
+  startBatch = c.batchInEpoch > 0 ? c.batchInEpoch : 0;
   if (c.batchInEpoch > 0) {
-    startEpoch = c.epoch + 1;
-    startBatch = c.batchInEpoch;
     if (!c.epochSumsJson.empty())  // older checkpoints: the epoch's loss covers what follows
       resumedSums = LossAverager::fromJson(nlohmann::json::parse(c.epochSumsJson));
     for (const auto& [index, gradient] : c.accumulatedGradients)
       resumedGradients.emplace_back(static_cast<size_t>(index), gradient);
-  } else {
-    startEpoch = c.epoch + 1;
-    startBatch = 0;
   }
   // Steps logged after the checkpoint's position belong to a lost future: drop them.
   history.steps.erase(

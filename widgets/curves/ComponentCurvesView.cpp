@@ -6,6 +6,7 @@
 #include "ComponentLossCharts.h"
 #include "QCustomPlotHeader.h"
 #include "train/TrainingHistory.h"
+#include "training/HistoryModel.h"
 
 namespace longmim::studio {
 
@@ -23,12 +24,18 @@ ComponentCurvesView::ComponentCurvesView(QWidget* parent)
 
 ComponentCurvesView::~ComponentCurvesView() = default;
 
-void ComponentCurvesView::setSource(const TrainingHistory* history) {
-  history_ = history;
-  sourceChanged();
+void ComponentCurvesView::setModel(const HistoryModel* model) {
+  if (model_)
+    disconnect(model_, nullptr, this, nullptr);
+  model_ = model;
+  if (model_) {
+    connect(model_, &HistoryModel::historyReset, this, &ComponentCurvesView::modelChanged);
+    connect(model_, &HistoryModel::epochAppended, this, &ComponentCurvesView::modelChanged);
+  }
+  modelChanged();
 }
 
-void ComponentCurvesView::sourceChanged() {
+void ComponentCurvesView::modelChanged() {
   if (!isVisible()) {
     stale_ = true;  // nobody looks: drawing every component's batches would only cost time
     return;
@@ -44,7 +51,7 @@ void ComponentCurvesView::showEvent(QShowEvent* event) {
 
 void ComponentCurvesView::redraw() {
   stale_ = false;
-  charts_->update(history_ ? *history_ : TrainingHistory{});
+  charts_->update(model_ ? model_->history() : TrainingHistory{});
   // One pixel wide, as in the live plot: Qt strokes a wider translucent polyline as one
   // self-overlapping shape, ~30 ms per panel of 10k noisy batches; at one pixel it is fast.
   for (int i = 0; i < charts_->panelCount(); ++i) {

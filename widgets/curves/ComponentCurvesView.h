@@ -1,22 +1,20 @@
 // The studio's "Components" tab: every loss component of the run side by side, one panel each
 // (train and validation per epoch, logged batches faint), the same charts as
-// detailed_loss_curves.png. It reads the live plot's history and redraws only while visible:
-// a change while hidden is drawn when the tab is shown.
+// detailed_loss_curves.png. It reads the studio's history model (the session's) and redraws when
+// it is reset or an epoch ends, only while visible: a change while hidden is drawn when the tab
+// is shown.
 #pragma once
 
 #include <QWidget>
 
 #include <memory>
 
-namespace longmim {
-struct TrainingHistory;
-}
-
 class QCustomPlot;
 
 namespace longmim::studio {
 
 class ComponentLossCharts;
+class HistoryModel;
 
 class ComponentCurvesView : public QWidget {
   Q_OBJECT
@@ -25,10 +23,9 @@ class ComponentCurvesView : public QWidget {
   explicit ComponentCurvesView(QWidget* parent = nullptr);
   ~ComponentCurvesView() override;
 
-  // The history to draw; it must outlive this view (the live plot's). Null: nothing.
-  void setSource(const TrainingHistory* history);
-  // The source changed (an epoch ended, a run opened): redraws now if visible, else when shown.
-  void sourceChanged();
+  // The history to draw, followed from now on; it must outlive this view. Null: nothing.
+  void setModel(const HistoryModel* model);
+  const HistoryModel* model() const { return model_; }
 
   // For tests: the charts and whether a redraw is waiting for the tab to be shown.
   const ComponentLossCharts& charts() const { return *charts_; }
@@ -39,11 +36,13 @@ class ComponentCurvesView : public QWidget {
   void showEvent(QShowEvent* event) override;
 
  private:
+  // The model changed (an epoch ended, a run opened): redraws now if visible, else when shown.
+  void modelChanged();
   void redraw();
 
   QCustomPlot* plot_;
   std::unique_ptr<ComponentLossCharts> charts_;
-  const TrainingHistory* history_ = nullptr;
+  const HistoryModel* model_ = nullptr;
   bool stale_ = false;
 };
 

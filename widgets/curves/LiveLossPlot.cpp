@@ -23,6 +23,7 @@
 #include "curves/LossPlotExports.h"
 #include "curves/LossPlotHover.h"
 #include "curves/NearestGraphPoint.h"
+#include "training/HistoryModel.h"
 
 namespace longmim::studio {
 namespace {
@@ -47,7 +48,20 @@ LiveLossPlot::LiveLossPlot(QWidget* parent)
   createActions();
   createPlot();
   createControls();
-  rebuild();
+  ownModel_ = new HistoryModel(this);
+  setModel(ownModel_);
+}
+
+void LiveLossPlot::setModel(HistoryModel* model) {
+  if (model_)
+    disconnect(model_, nullptr, this, nullptr);
+  model_ = model ? model : ownModel_;
+  connect(model_, &HistoryModel::historyReset, this, &LiveLossPlot::onHistoryReset);
+  connect(model_, &HistoryModel::recordsAppended, this, &LiveLossPlot::scheduleRefresh);
+  connect(model_, &HistoryModel::comparisonChanged, this, &LiveLossPlot::onComparisonChanged);
+  connect(model_, &HistoryModel::captionChanged, this, &LiveLossPlot::onCaptionChanged);
+  onCaptionChanged();
+  onHistoryReset();
 }
 
 LiveLossPlot::~LiveLossPlot() = default;
@@ -118,30 +132,34 @@ int LiveLossPlot::pointCount(Curve curve) const {
 // Live feed ------------------------------------------------------------------------------------
 
 void LiveLossPlot::appendStep(const StepRecord& step) {
-  history_.steps.push_back(step);
-  scheduleRefresh();
+  model_->appendSteps({step});
 }
 
 void LiveLossPlot::appendEpoch(const EpochRecord& epoch, int bestEpoch) {
-  history_.addEpoch(epoch, bestEpoch);
-  scheduleRefresh();
+  model_->appendEpoch(epoch, bestEpoch);
 }
 
 void LiveLossPlot::appendEdit(const EditRecord& edit) {
-  history_.edits.push_back(edit);
-  scheduleRefresh();
+  model_->appendEdit(edit);
 }
 
 void LiveLossPlot::setHistory(const TrainingHistory& history) {
-  history_ = history;
+  model_->reset(history);
+}
+
+void LiveLossPlot::clear() {
+  model_->clear();
+}
+
+const TrainingHistory& LiveLossPlot::history() const {
+  return model_->history();
+}
+
+void LiveLossPlot::onHistoryReset() {
   resetCurveNames();
   autoRange_ = true;
   rebuild();
   replotSoon();
-}
-
-void LiveLossPlot::clear() {
-  setHistory(TrainingHistory());
 }
 
 void LiveLossPlot::scheduleRefresh() {
@@ -187,14 +205,16 @@ void LiveLossPlot::showEvent(QShowEvent* event) {
 }
 
 void LiveLossPlot::showPending() {
-  for (; shownSteps_ < history_.steps.size(); ++shownSteps_)
+  const TrainingHistory& shown = model_->history();
+  for (; shownSteps_ < shown.steps.size(); ++shownSteps_)
     showStep(int(shownSteps_));
-  for (; shownEpochs_ < history_.epochs.size(); ++shownEpochs_)
+  for (; shownEpochs_ < shown.epochs.size(); ++shownEpochs_)
     showEpoch(int(shownEpochs_));
-  editMarkers_->update(history_);
+  editMarkers_->update(shown);
   updateBestMarker();
   canvas_->updateLegend(!editMarkers_->empty());
-  canvas_->setNoDataVisible(history_.steps.empty() && history_.epochs.empty() && !hasComparison_);
+  canvas_->setNoDataVisible(shown.steps.empty() && shown.epochs.empty() &&
+                            !model_->hasComparison());
   if (autoRange_)
     canvas_->fitAxes(editMarkers_->positions());
 }
@@ -207,7 +227,7 @@ void LiveLossPlot::rebuild() {
   editMarkers_->clear();
   smoothing_.reset();
   smoothedByStep_.clear();
-  smoothedByStep_.reserve(history_.steps.size());
+  smoothedByStep_.reserve(model_->history().steps.size());
   shownSteps_ = 0;
   shownEpochs_ = 0;
   hideHover();
@@ -217,7 +237,7 @@ void LiveLossPlot::rebuild() {
 }
 
 void LiveLossPlot::showStep(int index) {
-  const StepRecord& step = history_.steps[size_t(index)];
+  const StepRecord& step = model_->history().steps[size_t(index)];
   noteComponents(step.components);
   const double x = stepPosition(step);
   double smoothed = std::numeric_limits<double>::quiet_NaN();
@@ -231,7 +251,7 @@ void LiveLossPlot::showStep(int index) {
 }
 
 void LiveLossPlot::showEpoch(int index) {
-  const EpochRecord& epoch = history_.epochs[size_t(index)];
+  const EpochRecord& epoch = model_->history().epochs[size_t(index)];
   noteComponents(epoch.trainComponents);
   noteComponents(epoch.valComponents);
   noteMetrics(epoch);
@@ -249,16 +269,17 @@ void LiveLossPlot::noteMetrics(const EpochRecord& epoch) {
 }
 
 void LiveLossPlot::updateBestMarker() {
+  const TrainingHistory& shown = model_->history();
   canvas_->clear(Curve::BestEpoch);
-  const int bestEpoch = history_.bestEpoch;
+  const int bestEpoch = shown.bestEpoch;
   graph(Curve::BestEpoch)->setName(tr("best epoch (%1)").arg(bestEpoch));
   if (bestEpoch <= 0)
     return;
-  for (auto e = history_.epochs.rbegin(); e != history_.epochs.rend(); ++e) {
+  for (auto e = shown.epochs.rbegin(); e != shown.epochs.rend(); ++e) {
     if (e->epoch != bestEpoch)
       continue;
     if (const auto value = values_.validation(*e))
-      canvas_->addPoint(Curve::BestEpoch, bestEpoch, *value, int(history_.epochs.rend() - e) - 1);
+      canvas_->addPoint(Curve::BestEpoch, bestEpoch, *value, int(shown.epochs.rend() - e) - 1);
     return;
   }
 }
@@ -266,12 +287,14 @@ void LiveLossPlot::updateBestMarker() {
 void LiveLossPlot::updateComparison() {
   canvas_->clear(Curve::ComparisonTrain);
   canvas_->clear(Curve::ComparisonValidation);
-  graph(Curve::ComparisonTrain)->setName(tr("train (%1)").arg(comparisonLabel_));
-  graph(Curve::ComparisonValidation)->setName(tr("validation (%1)").arg(comparisonLabel_));
-  if (!hasComparison_)
+  const QString& label = model_->comparisonLabel();
+  graph(Curve::ComparisonTrain)->setName(tr("train (%1)").arg(label));
+  graph(Curve::ComparisonValidation)->setName(tr("validation (%1)").arg(label));
+  if (!model_->hasComparison())
     return;
-  for (size_t i = 0; i < comparison_.epochs.size(); ++i) {
-    const EpochRecord& epoch = comparison_.epochs[i];
+  const TrainingHistory& comparison = model_->comparison();
+  for (size_t i = 0; i < comparison.epochs.size(); ++i) {
+    const EpochRecord& epoch = comparison.epochs[i];
     if (const auto value = values_.train(epoch))
       canvas_->addPoint(Curve::ComparisonTrain, epoch.epoch, *value, int(i));
     if (const auto value = values_.validation(epoch))
@@ -303,10 +326,11 @@ void LiveLossPlot::noteComponents(const ComponentValues& components) {
 }
 
 void LiveLossPlot::resetCurveNames() {
-  componentNames_ = lossComponentNames(history_);
+  const TrainingHistory& shown = model_->history();
+  componentNames_ = lossComponentNames(shown);
   lastComponents_.clear();
   QStringList names{totalCurveName()};
-  for (const std::string& name : curveNamesOf(history_))
+  for (const std::string& name : curveNamesOf(shown))
     names << QString::fromStdString(name);
   const bool keep = names.contains(curve_);
   if (!keep) {
@@ -391,19 +415,22 @@ void LiveLossPlot::fit() {
 // Comparison and caption -----------------------------------------------------------------------
 
 void LiveLossPlot::setComparison(const TrainingHistory& other, const QString& label) {
-  comparison_ = other;
-  comparisonLabel_ = label;
-  hasComparison_ = true;
-  hideHover();
-  updateComparison();
-  showPending();
-  replotSoon();
+  model_->setComparison(other, label);
 }
 
 void LiveLossPlot::clearComparison() {
-  comparison_ = TrainingHistory();
-  comparisonLabel_.clear();
-  hasComparison_ = false;
+  model_->clearComparison();
+}
+
+bool LiveLossPlot::hasComparison() const {
+  return model_->hasComparison();
+}
+
+QString LiveLossPlot::comparisonLabel() const {
+  return model_->comparisonLabel();
+}
+
+void LiveLossPlot::onComparisonChanged() {
   hideHover();
   updateComparison();
   showPending();
@@ -411,7 +438,15 @@ void LiveLossPlot::clearComparison() {
 }
 
 void LiveLossPlot::setCaption(const LossPlotCaption& caption) {
-  caption_ = caption;
+  model_->setCaption(caption);
+}
+
+const LossPlotCaption& LiveLossPlot::caption() const {
+  return model_->caption();
+}
+
+void LiveLossPlot::onCaptionChanged() {
+  const LossPlotCaption& caption = model_->caption();
   canvas_->setCaption(caption.title(), caption.subtitle());
   replotSoon();
 }
@@ -463,15 +498,16 @@ QString LiveLossPlot::hoverText() const {
 }
 
 QString LiveLossPlot::describePoint(Curve curve, int source) const {
+  const TrainingHistory& shown = model_->history();
   if (curve == Curve::Steps || curve == Curve::SmoothedSteps || curve == Curve::LearningRate) {
-    const StepRecord& step = history_.steps[size_t(source)];
+    const StepRecord& step = shown.steps[size_t(source)];
     return describeStep(step, curve_, values_.step(step), smoothedByStep_[size_t(source)]);
   }
   const bool compared = curve == Curve::ComparisonTrain || curve == Curve::ComparisonValidation;
-  const EpochRecord& epoch = (compared ? comparison_ : history_).epochs[size_t(source)];
+  const EpochRecord& epoch = (compared ? model_->comparison() : shown).epochs[size_t(source)];
   return describeEpoch(epoch, curve_, values_,
-                       compared ? std::optional<QString>(comparisonLabel_) : std::nullopt,
-                       !compared && epoch.epoch == history_.bestEpoch);
+                       compared ? std::optional<QString>(model_->comparisonLabel()) : std::nullopt,
+                       !compared && epoch.epoch == shown.bestEpoch);
 }
 
 // Exports --------------------------------------------------------------------------------------
@@ -486,11 +522,11 @@ void LiveLossPlot::exportImage(const QString& path) {
 }
 
 void LiveLossPlot::exportCsv(const QString& path) const {
-  writeLossCsv(history_, path);
+  writeLossCsv(model_->history(), path);
 }
 
 void LiveLossPlot::exportRunFigures(const QString& dir) const {
-  writeRunFigures(history_, caption_, dir);
+  writeRunFigures(model_->history(), model_->caption(), dir);
 }
 
 QAction* LiveLossPlot::exportImageAction() const {

@@ -31,6 +31,7 @@ class QTimer;
 namespace longmim::studio {
 class CurveControls;
 class EditMarkers;
+class HistoryModel;
 class LossPlotExports;
 class LossPlotHover;
 }  // namespace longmim::studio
@@ -51,9 +52,14 @@ class LiveLossPlot : public QWidget {
   explicit LiveLossPlot(QWidget* parent = nullptr);
   ~LiveLossPlot() override;
 
-  // Live feed, from the GUI thread while a run trains. Each call is O(1) amortised: the records go
-  // into the plot's data containers at the next refresh tick (refreshInterval()), which replots
-  // once for everything appended since the last one.
+  // What the plot draws: the studio's one history (the session's), followed through its
+  // signals; the plot keeps no copy. Until set, the plot draws a model of its own, which the
+  // functions below feed (for a plot on its own, as in tests). `model` must outlive the plot.
+  void setModel(HistoryModel* model);
+  HistoryModel* model() const { return model_; }
+
+  // The functions below change the model; what they append is drawn at the next refresh tick
+  // (refreshInterval()), which replots once for everything appended since the last one.
   void appendStep(const StepRecord& step);
   // `bestEpoch`: the best epoch so far (0: none yet), as the trainer reports it with the epoch.
   void appendEpoch(const EpochRecord& epoch, int bestEpoch);
@@ -64,18 +70,18 @@ class LiveLossPlot : public QWidget {
   // Forgets the run; the comparison run and the caption stay. Auto-ranging comes back on.
   void clear();
   // Everything appended so far, including what the next tick has yet to draw.
-  const TrainingHistory& history() const { return history_; }
+  const TrainingHistory& history() const;
 
   // Overlays another run's per-epoch train and validation values of the selected curve, dashed,
   // with `label` in their legend entries and read-out.
   void setComparison(const TrainingHistory& other, const QString& label);
   void clearComparison();
-  bool hasComparison() const { return hasComparison_; }
-  QString comparisonLabel() const { return comparisonLabel_; }
+  bool hasComparison() const;
+  QString comparisonLabel() const;
 
   // Title rows above the plot; exportRunFigures() puts the same caption on loss_curves.png.
   void setCaption(const LossPlotCaption& caption);
-  const LossPlotCaption& caption() const { return caption_; }
+  const LossPlotCaption& caption() const;
 
   // totalCurveName() and every loss component seen so far, in the order they appeared.
   QStringList curveNames() const;
@@ -147,6 +153,9 @@ class LiveLossPlot : public QWidget {
   void createPlot();
   void createActions();
 
+  void onHistoryReset();
+  void onComparisonChanged();
+  void onCaptionChanged();
   void scheduleRefresh();
   void onRefreshTick();
   void replotSoon();
@@ -183,11 +192,8 @@ class LiveLossPlot : public QWidget {
   LossPlotExports* exports_ = nullptr;
   QTimer* refreshTimer_ = nullptr;
 
-  TrainingHistory history_;
-  TrainingHistory comparison_;
-  QString comparisonLabel_;
-  bool hasComparison_ = false;
-  LossPlotCaption caption_;
+  HistoryModel* ownModel_ = nullptr;  // drawn until setModel()
+  HistoryModel* model_ = nullptr;
   QString curve_;
   CurveValues values_;                       // what curve_ reads from each record
   std::vector<std::string> componentNames_;  // loss components; the metric curves follow them

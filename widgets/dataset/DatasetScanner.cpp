@@ -1,31 +1,25 @@
 #include "dataset/DatasetScanner.h"
 
-#include <QMetaObject>
-#include <QtConcurrent/QtConcurrentRun>
-
 #include <exception>
 #include <string>
 
-#include "Error.h"
 #include "Log.h"
 #include "common/CaseCountText.h"
 
 namespace longmim::studio {
 
-DatasetScanner::DatasetScanner(QObject* parent) : QObject(parent) {
-  connect(&watcher_, &QFutureWatcher<Outcome>::finished, this, &DatasetScanner::onWorkerFinished);
-}
+DatasetScanner::DatasetScanner(QObject* parent)
+    : QObject(parent),
+      job_(
+          this, [this](Outcome outcome, bool cancelled) { onWorkerFinished(outcome, cancelled); },
+          [this](int done, int total) { Q_EMIT progressed(done, total); }) {}
 
-DatasetScanner::~DatasetScanner() {
-  cancel_ = true;
-  watcher_.disconnect(this);
-  watcher_.waitForFinished();
-}
+DatasetScanner::~DatasetScanner() = default;
 
 void DatasetScanner::start(const QString& root) {
-  if (watcher_.isRunning()) {
-    pendingRoot_ = root;
-    cancel_ = true;
+  if (job_.isRunning()) {
+    pendingRoot_ = root;  // the running check's result no longer matters
+    job_.cancel();
     return;
   }
   launch(root);
@@ -33,54 +27,34 @@ void DatasetScanner::start(const QString& root) {
 
 void DatasetScanner::cancel() {
   pendingRoot_.reset();
-  if (watcher_.isRunning())
-    cancel_ = true;
+  job_.cancel();
 }
 
 bool DatasetScanner::isRunning() const {
-  return watcher_.isRunning();
+  return job_.isRunning();
 }
 
 void DatasetScanner::launch(const QString& root) {
-  cancel_ = false;
   runningRoot_ = root;
-  const int generation = ++generation_;
-
-  ScanOptions options;
-  options.cancel = &cancel_;
-  // Called from the scan's worker threads: hop to the GUI thread before touching anything.
-  options.progress = [this, generation](size_t done, size_t total) {
-    QMetaObject::invokeMethod(
-        this,
-        [this, generation, done, total] {
-          // Drop progress of a check that a newer request has replaced or is replacing.
-          if (generation == generation_ && !pendingRoot_)
-            Q_EMIT progressed(static_cast<int>(done), static_cast<int>(total));
-        },
-        Qt::QueuedConnection);
-  };
-
   const std::string path = root.toStdString();
-  watcher_.setFuture(QtConcurrent::run([path, options]() -> Outcome {
+  job_.start([path](const JobContext& context) -> Outcome {
+    ScanOptions options;
+    options.cancel = context.cancel();
+    options.progress = context.progress;
     Outcome outcome;
     try {
       outcome.index = PairIndex::scan(path, options);
     } catch (const std::exception& e) {
-      // longmim::Error carries a message meant for the user; anything else is still reported,
-      // never swallowed.
-      outcome.error = QString::fromStdString(e.what());
-      if (!dynamic_cast<const Error*>(&e))
-        outcome.error.prepend(QStringLiteral("unexpected error while checking the dataset: "));
+      outcome.error =
+          jobErrorMessage(e, QStringLiteral("unexpected error while checking the dataset: "));
     }
     return outcome;
-  }));
+  });
   Q_EMIT started(root);
 }
 
-void DatasetScanner::onWorkerFinished() {
-  const Outcome outcome = watcher_.result();
+void DatasetScanner::onWorkerFinished(Outcome outcome, bool wasCancelled) {
   const QString root = runningRoot_;
-  const bool wasCancelled = cancel_.load();
 
   if (pendingRoot_) {
     // Superseded by a newer request: its result no longer matters.

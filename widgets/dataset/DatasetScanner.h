@@ -2,13 +2,12 @@
 // reports progress and the result as signals on the GUI thread.
 #pragma once
 
-#include <QFutureWatcher>
 #include <QObject>
 #include <QString>
 
-#include <atomic>
 #include <optional>
 
+#include "common/BackgroundJob.h"
 #include "data/PairIndex.h"
 
 namespace longmim::studio {
@@ -18,7 +17,7 @@ class DatasetScanner : public QObject {
 
  public:
   explicit DatasetScanner(QObject* parent = nullptr);
-  // Cancels a running check and waits for it: the worker must not outlive the object it reports to.
+  // Cancels a running check and waits for it (BackgroundJob).
   ~DatasetScanner() override;
 
   // Starts checking `root`. A check still running is cancelled and its result dropped, so only the
@@ -46,13 +45,11 @@ class DatasetScanner : public QObject {
   };
 
   void launch(const QString& root);
-  void onWorkerFinished();
+  void onWorkerFinished(Outcome outcome, bool wasCancelled);
 
-  QFutureWatcher<Outcome> watcher_;
-  std::atomic<bool> cancel_{false};
   QString runningRoot_;
   std::optional<QString> pendingRoot_;  // requested while another check was running
-  int generation_ = 0;                  // tells progress of a superseded check from the current one
+  BackgroundJob<Outcome> job_;          // last: destroyed (and waited for) first
 };
 
 }  // namespace longmim::studio

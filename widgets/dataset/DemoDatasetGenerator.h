@@ -2,12 +2,13 @@
 // reports progress and the outcome as signals on the GUI thread.
 #pragma once
 
-#include <QFutureWatcher>
 #include <QObject>
 #include <QString>
 
-#include <atomic>
+#include <cstddef>
 #include <optional>
+
+#include "common/BackgroundJob.h"
 
 namespace longmim::studio {
 
@@ -51,15 +52,13 @@ class DemoDatasetGenerator : public QObject {
   };
 
   void launch(const QString& dir);
-  void onProgress(int generation, int done, int total);
-  void onWorkerFinished();
+  void onProgress(int done, int total);
+  void onWorkerFinished(const Outcome& outcome, bool wasCancelled);
 
-  QFutureWatcher<Outcome> watcher_;
-  std::atomic<bool> cancel_{false};
   QString runningDir_;
   std::optional<QString> pendingDir_;  // requested while a cancelled generation was stopping
-  int generation_ = 0;                 // tells progress of an earlier run from the current one
   int lastDone_ = -1;                  // worker threads may report out of order; never go back
+  BackgroundJob<Outcome> job_;         // last: destroyed (and waited for) first
 };
 
 }  // namespace longmim::studio

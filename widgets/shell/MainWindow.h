@@ -12,8 +12,6 @@
 #include "train/TrainerObserver.h"
 
 class QDockWidget;
-class QLabel;
-class QProgressBar;
 class QTabWidget;
 class QToolBar;
 
@@ -24,7 +22,6 @@ class ComponentCurvesView;
 class ConfigForm;
 class DatasetPanel;
 class DatasetOpener;
-class DemoDatasetProgress;
 class LiveLossPlot;
 class LogPanel;
 class RecentDatasetsMenu;
@@ -54,6 +51,8 @@ class MainWindow : public QMainWindow {
   // demo dataset.
   void openStartupDataset(const QString& dataArg);
 
+  // The dataset opened last (File > Recent's first), or empty.
+  QString lastDatasetFolder() const;
   // The open dataset's report, or nullptr when none is open.
   const longmim::PairIndex* dataset() const { return dataset_ ? &*dataset_ : nullptr; }
 
@@ -102,25 +101,15 @@ class MainWindow : public QMainWindow {
   void createStatusBar();
   void connectSession();
   void chooseCheckpointToResume();
-  void chooseCheckpointToEvaluate();
-  void choosePairToOpen();
-  void chooseViewerExport();
   void reportError(const QString& title, const QString& message);
-  void updateStartBlocker();
   void updateViewerCases();
   void onRunStarted(const longmim::RunInfo& info);
   void onRunFinished(const longmim::RunResult& result);
   void onTrainingStateChanged(longmim::TrainerState state);
   void restoreFormConfig();
   void saveFormConfig();
-  void chooseDatasetToOpen();
-  void chooseDatasetToCheck();
-  QString chooseFolder(const QString& caption);
-  void showAbout();
   void onDatasetOpened(const longmim::PairIndex& index);
-  void onDatasetOpenFailed(const QString& root, const QString& message);
   void updateTitle();
-  void updateDatasetSummary();
 
   DatasetPanel* datasetPanel_ = nullptr;
   QTabWidget* tabs_ = nullptr;
@@ -144,10 +133,7 @@ class MainWindow : public QMainWindow {
   bool closeWhenStopped_ = false;
   LogPanel* logPanel_ = nullptr;
   QDockWidget* logDock_ = nullptr;
-  QLabel* datasetSummary_ = nullptr;
-  QProgressBar* scanProgress_ = nullptr;
   DatasetOpener* opener_ = nullptr;
-  DemoDatasetProgress* demoProgress_ = nullptr;
   RecentDatasetsMenu* recentMenu_ = nullptr;
   std::optional<longmim::PairIndex> dataset_;
 };

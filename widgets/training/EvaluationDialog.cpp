@@ -11,9 +11,7 @@
 #include <QPushButton>
 #include <QTableWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
-#include "Error.h"
 #include "common/ErrorBox.h"
 #include "common/StatusColors.h"
 #include "eval/CheckpointEvaluation.h"
@@ -44,7 +42,14 @@ QString number(double value) {
 
 }  // namespace
 
-EvaluationDialog::EvaluationDialog(QWidget* parent) : QDialog(parent) {
+EvaluationDialog::EvaluationDialog(QWidget* parent)
+    : QDialog(parent),
+      job_(
+          this, [this](const Outcome& outcome, bool) { onFinished(outcome); },
+          [this](int done, int total) {
+            progressBar_->setRange(0, total);
+            progressBar_->setValue(done);
+          }) {
   setObjectName(QStringLiteral("evaluationDialog"));
   setWindowTitle(tr("Evaluate Checkpoint"));
   resize(820, 420);
@@ -104,16 +109,11 @@ EvaluationDialog::EvaluationDialog(QWidget* parent) : QDialog(parent) {
   layout->addWidget(buttons);
 }
 
-EvaluationDialog::~EvaluationDialog() {
-  if (watcher_) {
-    cancel();
-    watcher_->disconnect(this);
-    watcher_->waitForFinished();
-  }
-}
+// The job's destructor cancels the evaluation and waits for it (it stops before its next pair).
+EvaluationDialog::~EvaluationDialog() = default;
 
 void EvaluationDialog::evaluate(const QString& checkpoint, const QString& dataDir) {
-  if (watcher_)
+  if (job_.isRunning())
     return;
   checkpoint_ = checkpoint;
   reportPath_.clear();
@@ -123,27 +123,12 @@ void EvaluationDialog::evaluate(const QString& checkpoint, const QString& dataDi
   table_->setRowCount(0);
   progressBar_->setRange(0, 0);  // busy until the pairs are known
 
-  cancelFlag_ = std::make_shared<std::atomic<bool>>(false);
   eval::EvaluationRequest request;
   request.checkpoint = checkpoint.toStdString();
   request.dataDir = dataDir.toStdString();
-  request.cancelled = [flag = cancelFlag_] { return flag->load(); };
-  // Called in the worker thread: hop to the GUI thread before touching the bar.
-  request.progress = [this, flag = cancelFlag_](size_t done, size_t total) {
-    QMetaObject::invokeMethod(
-        this,
-        [this, flag, done, total] {
-          if (flag == cancelFlag_) {
-            progressBar_->setRange(0, static_cast<int>(total));
-            progressBar_->setValue(static_cast<int>(done));
-          }
-        },
-        Qt::QueuedConnection);
-  };
-
-  watcher_ = new QFutureWatcher<Outcome>(this);
-  connect(watcher_, &QFutureWatcher<Outcome>::finished, this, &EvaluationDialog::onFinished);
-  watcher_->setFuture(QtConcurrent::run([request]() -> Outcome {
+  job_.start([request](const JobContext& context) mutable -> Outcome {
+    request.cancelled = [&context] { return context.cancelled(); };
+    request.progress = context.progress;
     Outcome outcome;
     try {
       outcome.report = eval::evaluateCheckpoint(request);
@@ -154,19 +139,15 @@ void EvaluationDialog::evaluate(const QString& checkpoint, const QString& dataDi
     } catch (const eval::EvaluationCancelled&) {
       outcome.kind = Outcome::Kind::Cancelled;
     } catch (const std::exception& e) {
-      // longmim::Error carries a message meant for the user; anything else is still reported.
-      outcome.error = QString::fromStdString(e.what());
-      if (!dynamic_cast<const Error*>(&e))
-        outcome.error.prepend(QStringLiteral("unexpected error while evaluating: "));
+      outcome.error = jobErrorMessage(e, QStringLiteral("unexpected error while evaluating: "));
     }
     return outcome;
-  }));
+  });
   setEvaluating(true);
 }
 
 void EvaluationDialog::cancel() {
-  if (cancelFlag_)
-    cancelFlag_->store(true);
+  job_.cancel();
 }
 
 void EvaluationDialog::chooseDataset() {
@@ -177,10 +158,7 @@ void EvaluationDialog::chooseDataset() {
     dataEdit_->setText(dir);
 }
 
-void EvaluationDialog::onFinished() {
-  const Outcome outcome = watcher_->result();
-  watcher_->deleteLater();
-  watcher_ = nullptr;
+void EvaluationDialog::onFinished(const Outcome& outcome) {
   setEvaluating(false);
   switch (outcome.kind) {
     case Outcome::Kind::Done:

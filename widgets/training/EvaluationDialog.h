@@ -5,12 +5,9 @@
 #pragma once
 
 #include <QDialog>
-#include <QFutureWatcher>
 #include <QString>
 
-#include <atomic>
-#include <memory>
-
+#include "common/BackgroundJob.h"
 #include "eval/EvaluationReport.h"
 
 class QLabel;
@@ -33,7 +30,7 @@ class EvaluationDialog : public QDialog {
   // validation pairs), replacing what is on screen. Ignored while an evaluation runs.
   void evaluate(const QString& checkpoint, const QString& dataDir = QString());
   void cancel();
-  bool isEvaluating() const { return watcher_ != nullptr; }
+  bool isEvaluating() const { return job_.isRunning(); }
   QString checkpoint() const { return checkpoint_; }
   // evaluation.json written by the last evaluation that completed, else empty.
   QString reportPath() const { return reportPath_; }
@@ -54,7 +51,7 @@ class EvaluationDialog : public QDialog {
   };
 
   void chooseDataset();
-  void onFinished();
+  void onFinished(const Outcome& outcome);
   void showReport(const eval::EvaluationReport& report);
   void showSummary(const QString& text, bool isError);
   void setEvaluating(bool evaluating);
@@ -67,10 +64,9 @@ class EvaluationDialog : public QDialog {
   QPushButton* cancelButton_ = nullptr;
   QPushButton* rerunButton_ = nullptr;
 
-  QFutureWatcher<Outcome>* watcher_ = nullptr;
-  std::shared_ptr<std::atomic<bool>> cancelFlag_;
   QString checkpoint_;
   QString reportPath_;
+  BackgroundJob<Outcome> job_;  // last: destroyed (and waited for) first
 };
 
 }  // namespace longmim::studio

@@ -18,13 +18,11 @@
 #include <QTableView>
 #include <QUrl>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <exception>
 #include <limits>
 
-#include "Error.h"
 #include "common/StatusColors.h"
 
 namespace longmim::studio {
@@ -110,7 +108,9 @@ void setCell(QStandardItem* item, const QString& text, const QVariant& sortKey,
 
 }  // namespace
 
-RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
+RunsPanel::RunsPanel(QWidget* parent)
+    : QWidget(parent),
+      scan_(this, [this](const ScanResult& result, bool) { onScanFinished(result); }) {
   setObjectName(QStringLiteral("runsPanel"));
 
   folderLabel_ = new QLabel(this);
@@ -173,7 +173,6 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
   connect(watcher_, &QFileSystemWatcher::directoryChanged, this,
           [this] { changeDebounce_.start(); });
   connect(watcher_, &QFileSystemWatcher::fileChanged, this, [this] { changeDebounce_.start(); });
-  connect(&scan_, &QFutureWatcher<ScanResult>::finished, this, &RunsPanel::onScanFinished);
 
   auto* buttons = new QHBoxLayout;
   buttons->addWidget(folderLabel_, 1);
@@ -187,10 +186,7 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
   updateActions();
 }
 
-RunsPanel::~RunsPanel() {
-  scan_.disconnect(this);
-  scan_.waitForFinished();
-}
+RunsPanel::~RunsPanel() = default;  // the scan's job waits for a scan still running
 
 void RunsPanel::setOutputDir(const QString& dir) {
   const QString cleaned = cleanDir(dir);
@@ -251,7 +247,7 @@ bool RunsPanel::isScanning() const {
 void RunsPanel::launchScan() {
   const QString dir = outputDir_;
   // A folder of long runs holds large histories: parsing them must not freeze the studio.
-  scan_.setFuture(QtConcurrent::run([dir]() -> ScanResult {
+  scan_.start([dir](const JobContext&) -> ScanResult {
     ScanResult result;
     result.outputDir = dir;
     try {
@@ -260,16 +256,13 @@ void RunsPanel::launchScan() {
       for (const QString& name : root.entryList(QDir::Dirs | QDir::NoDotAndDotDot))
         result.folders << cleanDir(root.filePath(name));
     } catch (const std::exception& e) {
-      result.error = QString::fromStdString(e.what());
-      if (!dynamic_cast<const Error*>(&e))
-        result.error.prepend(tr("unexpected error while reading the runs: "));
+      result.error = jobErrorMessage(e, tr("unexpected error while reading the runs: "));
     }
     return result;
-  }));
+  });
 }
 
-void RunsPanel::onScanFinished() {
-  const ScanResult result = scan_.result();
+void RunsPanel::onScanFinished(const ScanResult& result) {
   const bool current = result.outputDir == outputDir_;
   if (current) {
     if (result.error.isEmpty())

@@ -3,7 +3,6 @@
 // compare, resume, predictions, its folder).
 #pragma once
 
-#include <QFutureWatcher>
 #include <QHash>
 #include <QPoint>
 #include <QString>
@@ -14,6 +13,7 @@
 #include <optional>
 #include <vector>
 
+#include "common/BackgroundJob.h"
 #include "train/RunCatalog.h"
 
 class QFileSystemWatcher;
@@ -85,7 +85,7 @@ class RunsPanel : public QWidget {
   };
 
   void launchScan();
-  void onScanFinished();
+  void onScanFinished(const ScanResult& result);
   void showRuns(const std::vector<longmim::RunSummary>& runs, const QStringList& folders);
   void fillRow(int row, const longmim::RunSummary& run);
   int rowOf(const QString& dir) const;
@@ -110,12 +110,12 @@ class RunsPanel : public QWidget {
   QFileSystemWatcher* watcher_ = nullptr;
   // Saving a checkpoint renames a temporary file: one save is a burst of changes, one scan.
   QTimer changeDebounce_;
-  QFutureWatcher<ScanResult> scan_;
   bool rescanPending_ = false;
 
   QString outputDir_;
   QString activeRun_;
   QHash<QString, longmim::RunSummary> runs_;  // by cleaned run folder path
+  BackgroundJob<ScanResult> scan_;            // last: destroyed (and waited for) first
 };
 
 }  // namespace longmim::studio

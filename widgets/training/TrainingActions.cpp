@@ -2,6 +2,10 @@
 
 #include <QAction>
 #include <QKeySequence>
+#include <QStringList>
+
+#include "training/ConfigForm.h"
+#include "training/TrainingSession.h"
 
 namespace longmim::studio {
 
@@ -20,7 +24,8 @@ QAction* makeAction(QObject* parent, const QString& name, const QString& text,
 
 }  // namespace
 
-TrainingActions::TrainingActions(QObject* parent) : QObject(parent) {
+TrainingActions::TrainingActions(TrainingSession* session, ConfigForm* form, QObject* parent)
+    : QObject(parent), session_(session), form_(form) {
   start_ = makeAction(this, QStringLiteral("startTrainingAction"), tr("&Start"),
                       QKeySequence(Qt::Key_F5),
                       tr("Start a new run on the open dataset with the form's hyperparameters"));
@@ -41,41 +46,43 @@ TrainingActions::TrainingActions(QObject* parent) : QObject(parent) {
 
   connect(start_, &QAction::triggered, this, &TrainingActions::startTriggered);
   connect(resume_, &QAction::triggered, this, &TrainingActions::resumeTriggered);
-  connect(pause_, &QAction::triggered, this, [this](bool checked) {
+  connect(pause_, &QAction::triggered, session_, [this](bool checked) {
     if (checked)
-      Q_EMIT pauseTriggered();
+      session_->pause();
     else
-      Q_EMIT continueTriggered();
+      session_->continueRun();
   });
-  connect(stop_, &QAction::triggered, this, &TrainingActions::stopTriggered);
-  connect(stopAfterEpoch_, &QAction::triggered, this, &TrainingActions::stopAfterEpochTriggered);
+  connect(stop_, &QAction::triggered, session_, &TrainingSession::stopAfterStep);
+  connect(stopAfterEpoch_, &QAction::triggered, session_, &TrainingSession::stopAfterEpoch);
+
+  // What the actions depend on.
+  connect(session_, &TrainingSession::stateChanged, this, &TrainingActions::refresh);
+  connect(session_, &TrainingSession::finished, this, &TrainingActions::refresh);
+  connect(form_, &ConfigForm::validityChanged, this, &TrainingActions::refresh);
+  connect(form_, &ConfigForm::configEdited, this, &TrainingActions::refresh);
   refresh();
 }
 
-void TrainingActions::setStartBlocker(const QString& reason) {
-  startBlocker_ = reason;
-  refresh();
-}
-
-void TrainingActions::setRunState(bool active, longmim::TrainerState state) {
-  active_ = active;
-  state_ = state;
-  refresh();
+QString TrainingActions::startBlocker() const {
+  if (session_->isActive())
+    return tr("a run is in progress");
+  return form_->problems().join(QStringLiteral("; "));
 }
 
 void TrainingActions::refresh() {
-  const bool canStart = !active_ && startBlocker_.isEmpty();
-  start_->setEnabled(canStart);
-  start_->setToolTip(startBlocker_.isEmpty() ? start_->statusTip()
-                                             : tr("Cannot start: %1").arg(startBlocker_));
-  resume_->setEnabled(!active_);
-  const bool running = active_ && (state_ == longmim::TrainerState::Running ||
-                                   state_ == longmim::TrainerState::Paused);
+  const bool active = session_->isActive();
+  const longmim::TrainerState state = session_->state();
+  const QString blocker = startBlocker();
+  start_->setEnabled(blocker.isEmpty());
+  start_->setToolTip(blocker.isEmpty() ? start_->statusTip() : tr("Cannot start: %1").arg(blocker));
+  resume_->setEnabled(!active);
+  const bool running =
+      active && (state == longmim::TrainerState::Running || state == longmim::TrainerState::Paused);
   pause_->setEnabled(running);
-  const bool paused = active_ && state_ == longmim::TrainerState::Paused;
+  const bool paused = active && state == longmim::TrainerState::Paused;
   pause_->setChecked(paused);
   pause_->setText(paused ? tr("&Continue") : tr("&Pause"));
-  stop_->setEnabled(active_ && state_ != longmim::TrainerState::Stopping);
+  stop_->setEnabled(active && state != longmim::TrainerState::Stopping);
   stopAfterEpoch_->setEnabled(running);
 }
 

@@ -1,6 +1,8 @@
 // The studio's run controls as actions (menu, toolbar, shortcuts): Start, Resume, Pause/Continue,
-// Stop after the step, Stop after the epoch. Enables each from the session's state and whether
-// the form and the dataset allow a start; the main window decides what a trigger does.
+// Stop after the step, Stop after the epoch. Each keeps its own enabled / checked state from the
+// session's state and the form's problems (as ParaView's reactions do). Pause, Continue and the two
+// Stops go to the session directly; Start and Resume are signalled, for the window to run with the
+// form (and a file dialog).
 #pragma once
 
 #include <QObject>
@@ -11,11 +13,14 @@ class QAction;
 
 namespace longmim::studio {
 
+class ConfigForm;
+class TrainingSession;
+
 class TrainingActions : public QObject {
   Q_OBJECT
 
  public:
-  explicit TrainingActions(QObject* parent = nullptr);
+  TrainingActions(TrainingSession* session, ConfigForm* form, QObject* parent = nullptr);
 
   QAction* start() const { return start_; }
   QAction* resume() const { return resume_; }
@@ -23,30 +28,23 @@ class TrainingActions : public QObject {
   QAction* stop() const { return stop_; }
   QAction* stopAfterEpoch() const { return stopAfterEpoch_; }
 
-  // Why Start cannot be used now (shown as its tooltip); empty when it can.
-  void setStartBlocker(const QString& reason);
-  // The session's state; `active` false once a run has finished.
-  void setRunState(bool active, longmim::TrainerState state);
+  // Why Start cannot be used now (its tooltip says so); empty when it can.
+  QString startBlocker() const;
 
  Q_SIGNALS:
   void startTriggered();
   void resumeTriggered();
-  void pauseTriggered();
-  void continueTriggered();
-  void stopTriggered();
-  void stopAfterEpochTriggered();
 
  private:
   void refresh();
 
+  TrainingSession* session_;
+  ConfigForm* form_;
   QAction* start_;
   QAction* resume_;
   QAction* pause_;
   QAction* stop_;
   QAction* stopAfterEpoch_;
-  QString startBlocker_;
-  bool active_ = false;
-  longmim::TrainerState state_ = longmim::TrainerState::Finished;
 };
 
 }  // namespace longmim::studio

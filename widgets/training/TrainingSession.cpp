@@ -10,7 +10,9 @@
 #include <algorithm>
 #include <mutex>
 
+#include "RunFigures.h"
 #include "train/Trainer.h"
+#include "training/HistoryModel.h"
 
 namespace longmim::studio {
 
@@ -140,9 +142,14 @@ class TrainingSession::Relay : public longmim::TrainerObserver {
   bool urgentQueued_ = false;
 };
 
-TrainingSession::TrainingSession(QObject* parent) : QObject(parent) {
+TrainingSession::TrainingSession(QObject* parent)
+    : QObject(parent), historyModel_(new HistoryModel(this)) {
   flushTimer_.setInterval(100);
   connect(&flushTimer_, &QTimer::timeout, this, &TrainingSession::flush);
+}
+
+const longmim::TrainingHistory& TrainingSession::history() const {
+  return historyModel_->history();
 }
 
 TrainingSession::~TrainingSession() {
@@ -164,7 +171,7 @@ bool TrainingSession::start(const longmim::TrainingConfig& config,
   }
   config_ = config;
   info_ = {};
-  history_ = {};
+  historyModel_->clear();
   progress_ = {};
   progress_.epochs = config.epochs;
   result_.reset();
@@ -290,7 +297,8 @@ void TrainingSession::flush() {
 
   if (p.started) {
     info_ = *p.started;
-    history_ = info_.history;  // a resumed run's past
+    historyModel_->reset(info_.history);  // a resumed run's past
+    historyModel_->setCaption(runCaption(config_, info_.runName));
     progress_.epochs = info_.epochs;
     progress_.batches = info_.batchesPerEpoch;
     progress_.epoch = info_.startEpoch;
@@ -298,16 +306,16 @@ void TrainingSession::flush() {
   }
   if (!p.edits.empty()) {
     for (const longmim::EditRecord& e : p.edits) {
-      history_.edits.push_back(e);
+      historyModel_->appendEdit(e);
       Q_EMIT hyperparameterEdited(e);
     }
   }
   if (!p.steps.empty()) {
-    history_.steps.insert(history_.steps.end(), p.steps.begin(), p.steps.end());
+    historyModel_->appendSteps(p.steps);
     Q_EMIT stepsLogged(p.steps);
   }
   for (const Relay::Pending::Epoch& e : p.epochs) {
-    history_.addEpoch(e.record, e.bestEpoch);
+    historyModel_->appendEpoch(e.record, e.bestEpoch);
     lastEpochSeconds_ = e.record.seconds;
     Q_EMIT epochFinished(e.record, e.bestEpoch);
   }

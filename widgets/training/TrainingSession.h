@@ -23,6 +23,8 @@ class Trainer;
 
 namespace longmim::studio {
 
+class HistoryModel;
+
 // Where the run stands, refreshed at most once per flush.
 struct TrainingProgress {
   int epoch = 0;   // 1-based; 0 before the first batch
@@ -63,8 +65,11 @@ class TrainingSession : public QObject {
   const longmim::TrainingConfig& config() const { return config_; }
   const longmim::RunInfo& runInfo() const { return info_; }
   QString runDir() const { return QString::fromStdString(info_.runDir); }
-  // Everything delivered so far, including what a resumed run had before.
-  const longmim::TrainingHistory& history() const { return history_; }
+  // The studio's one training history, which every curve view draws: from start() on the run's
+  // (with what a resumed run had before), fed as the trainer reports; while no run is active the
+  // studio may show a finished run in it instead (MainWindow::openRun).
+  HistoryModel* historyModel() const { return historyModel_; }
+  const longmim::TrainingHistory& history() const;
   const TrainingProgress& progress() const { return progress_; }
   const std::optional<longmim::RunResult>& result() const { return result_; }
   QString lastCheckpoint() const { return lastCheckpoint_; }
@@ -102,7 +107,7 @@ class TrainingSession : public QObject {
   bool flushing_ = false;
   longmim::TrainerState state_ = longmim::TrainerState::Finished;
   longmim::RunInfo info_;
-  longmim::TrainingHistory history_;
+  HistoryModel* historyModel_ = nullptr;
   TrainingProgress progress_;
   std::optional<longmim::RunResult> result_;
   QString lastCheckpoint_;
