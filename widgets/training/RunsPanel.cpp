@@ -23,61 +23,14 @@
 #include <exception>
 #include <limits>
 
-#include "common/StatusColors.h"
+#include "training/RunRow.h"
 
 namespace longmim::studio {
 namespace {
 
-constexpr int DirRole = Qt::UserRole + 1;
-// Numbers sort as numbers (0.5 before 0.25 as text would not), unknown values last.
-constexpr int SortRole = Qt::UserRole + 2;
 constexpr int kChangeDebounceMs = 250;
 
-const QString kRunPrefix = QStringLiteral("longitudinal_mim_");
 const QString kParamsFile = QStringLiteral("training_params.json");
-
-QString cleanDir(const QString& dir) {
-  return dir.isEmpty() ? QString() : QDir::cleanPath(dir);
-}
-
-QString cleanDir(const std::string& dir) {
-  return cleanDir(QString::fromStdString(dir));
-}
-
-// Every run folder starts with the same prefix; the table shows what tells runs apart.
-QString displayName(const std::string& name) {
-  const QString text = QString::fromStdString(name);
-  if (text.startsWith(kRunPrefix) && text.size() > kRunPrefix.size())
-    return text.mid(kRunPrefix.size());
-  return text;
-}
-
-// In progress: neither good nor bad yet, so none of the shared valid / warning / error colours.
-QColor runningColor() {
-  return QColor(0x15, 0x65, 0xc0);  // blue, dark enough for text
-}
-
-QColor statusColor(const QString& status) {
-  if (status == QLatin1String("completed"))
-    return validColor();
-  if (status == QLatin1String("running"))
-    return runningColor();
-  if (status == QLatin1String("failed") || status == QLatin1String("diverged") ||
-      status == QLatin1String(kStatusUnreadable)) {
-    return errorColor();
-  }
-  // interrupted, stopped, stopped unexpectedly, aborted, unknown: resumable or worth a look.
-  return warningColor();
-}
-
-QString lossText(double loss) {
-  return QString::number(loss, 'g', 4);
-}
-
-QString startedText(double secondsSinceEpoch) {
-  return QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(secondsSinceEpoch * 1000.0))
-      .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
-}
 
 QString checkpointLabel(const RunCheckpoint& checkpoint) {
   if (checkpoint.kind == CheckpointKind::Best) {
@@ -97,13 +50,6 @@ std::vector<RunCheckpoint> newestFirst(const std::vector<RunCheckpoint>& checkpo
       sorted.begin(), sorted.end(),
       [](const RunCheckpoint& a, const RunCheckpoint& b) { return a.modified > b.modified; });
   return sorted;
-}
-
-void setCell(QStandardItem* item, const QString& text, const QVariant& sortKey,
-             const QString& toolTip = {}) {
-  item->setData(text, Qt::DisplayRole);
-  item->setData(sortKey, SortRole);
-  item->setToolTip(toolTip);
 }
 
 }  // namespace
@@ -312,63 +258,7 @@ void RunsPanel::showRuns(const std::vector<RunSummary>& runs, const QStringList&
 
 void RunsPanel::fillRow(int row, const RunSummary& run) {
   const QString dir = model_->item(row, NameColumn)->data(DirRole).toString();
-  const bool active = !activeRun_.isEmpty() && dir == activeRun_;
-  const QString status = active ? QStringLiteral("running") : QString::fromStdString(run.status);
-  const QString message = QString::fromStdString(run.message);
-
-  setCell(model_->item(row, NameColumn), displayName(run.name), displayName(run.name).toLower(),
-          dir);
-  QStandardItem* statusItem = model_->item(row, StatusColumn);
-  setCell(statusItem, status, status, message.isEmpty() ? status : status + ": " + message);
-  statusItem->setForeground(statusColor(status));
-
-  if (run.bestValLoss) {
-    setCell(model_->item(row, BestValLossColumn), lossText(*run.bestValLoss), *run.bestValLoss,
-            tr("Best validation loss, at epoch %1").arg(run.bestEpoch));
-  } else {
-    setCell(model_->item(row, BestValLossColumn), QString(),
-            std::numeric_limits<double>::infinity());
-  }
-
-  if (run.bestPearson) {
-    setCell(model_->item(row, BestPearsonColumn), QString::number(*run.bestPearson, 'f', 2),
-            *run.bestPearson,
-            tr("Highest Pearson r between the validation predictions and their ground truth, "
-               "at epoch %1 (0: no better than predicting zeros)")
-                .arg(run.bestPearsonEpoch));
-  } else {
-    setCell(model_->item(row, BestPearsonColumn), QString(), -2.0);
-  }
-
-  const bool readable = run.status != kStatusUnreadable;
-  QString epochs;
-  if (readable) {
-    epochs = run.epochsPlanned > 0 ? tr("%1/%2").arg(run.epochsDone).arg(run.epochsPlanned)
-                                   : QString::number(run.epochsDone);
-  }
-  setCell(
-      model_->item(row, EpochsColumn), epochs, run.epochsDone,
-      run.lastTrainLoss ? tr("Last train loss %1").arg(lossText(*run.lastTrainLoss)) : QString());
-
-  QString architecture = QString::fromStdString(run.architecture);
-  if (!run.modelSize.empty())
-    architecture += QStringLiteral(" (%1)").arg(QString::fromStdString(run.modelSize));
-  setCell(model_->item(row, ArchitectureColumn), architecture, architecture,
-          run.parameters > 0 ? tr("%L1 parameters").arg(run.parameters) : QString());
-
-  if (run.startTime) {
-    const QString started = startedText(*run.startTime);
-    setCell(model_->item(row, StartedColumn), started, *run.startTime,
-            QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(*run.startTime * 1000.0))
-                .toString(Qt::ISODate));
-  } else {
-    setCell(model_->item(row, StartedColumn), QString(), 0.0);
-  }
-
-  QFont font = table_->font();
-  font.setBold(active);
-  for (int column = 0; column < ColumnCount; ++column)
-    model_->item(row, column)->setFont(font);
+  fillRunRow(*model_, row, run, !activeRun_.isEmpty() && dir == activeRun_, table_->font());
 }
 
 int RunsPanel::rowOf(const QString& dir) const {
