@@ -28,7 +28,9 @@
 namespace longmim::studio {
 namespace {
 
-constexpr int kDefaultRefreshMs = 150;  // about 7 replots a second, however fast steps arrive
+// 2.5 replots a second however fast steps arrive: live to the eye, and on 2 cores the GUI thread
+// takes a third of the CPU from the trainer that it did at 150 ms (docs/benchmarks.md).
+constexpr int kDefaultRefreshMs = 400;
 constexpr double kDefaultSmoothing = 0.6;  // TensorBoard's default
 
 }  // namespace

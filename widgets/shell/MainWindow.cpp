@@ -287,6 +287,8 @@ void MainWindow::onRunStarted(const RunInfo& info) {
   runsPanel_->setActiveRun(QString::fromStdString(info.runDir));
   viewerFollowsSample_ = true;
   lastSampleCase_.clear();
+  // The viewer's predictions stay on one thread beside the trainer (core/ComputeThreads.h).
+  viewer_->setComputeThreads(1);
   tabs_->setCurrentWidget(lossPlot_);
 }
 
@@ -302,8 +304,9 @@ void MainWindow::onRunFinished(const RunResult& result) {
   configForm_->setRunActive(false);
   runsPanel_->setActiveRun(QString());
   runsPanel_->refresh();
+  viewer_->setComputeThreads(0);
   if (!runDir.isEmpty() && result.outcome != RunOutcome::Failed)
-    figureWriter_->request(runDir);
+    figureWriter_->requestNow(runDir);
   Q_EMIT trainingFinished(runDir, outcomeText(result));
   if (closeWhenStopped_) {
     closeWhenStopped_ = false;

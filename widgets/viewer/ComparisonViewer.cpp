@@ -269,6 +269,10 @@ void ComparisonViewer::setCheckpoint(const QString& path) {
     requestCurrent();
 }
 
+void ComparisonViewer::setComputeThreads(int threads) {
+  worker_->setComputeThreads(threads);
+}
+
 void ComparisonViewer::updateCheckpointLabel() {
   navigation_->showCheckpoint(worker_->checkpoint());
 }

@@ -64,6 +64,8 @@ class ComparisonViewer : public QWidget {
   // Predicts the shown case (and every later one) with this checkpoint, off the GUI thread.
   // Empty: no predictions.
   void setCheckpoint(const QString& path);
+  // Compute threads of the viewer's predictions (0: all; 1 while a run trains, MainWindow).
+  void setComputeThreads(int threads);
   QString checkpoint() const;
   // The trainer's sample of this epoch, as the model saw it; needs no checkpoint.
   void showSample(const longmim::SamplePrediction& sample);

@@ -5,6 +5,7 @@
 
 #include <exception>
 
+#include "ComputeThreads.h"
 #include "io/NiftiIO.h"
 
 namespace longmim::studio {
@@ -42,6 +43,7 @@ int PredictionWorker::request(const PairFiles& files, bool predict) {
   Job job;
   job.request = ++latest_;
   job.files = files;
+  job.computeThreads = computeThreads_;
   if (predict && !checkpoint_.isEmpty()) {
     job.checkpoint = checkpoint_;
     job.checkpointGeneration = checkpointGeneration_;
@@ -82,6 +84,8 @@ void PredictionWorker::start(Job job) {
 }
 
 void PredictionWorker::run(QPromise<Outcome>& promise, const Job& job) {
+  // Pool threads are reused: each job sets its own count.
+  setThisThreadComputeThreads(job.computeThreads);
   Outcome loaded;
   loaded.kind = Outcome::Kind::Loaded;
   loaded.request = job.request;

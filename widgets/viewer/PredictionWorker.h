@@ -39,6 +39,10 @@ class PredictionWorker : public QObject {
   // The checkpoint later requests predict with; it is loaded once, by the first of them. Empty:
   // requests only read images. A checkpoint that fails to load is reported and then forgotten.
   void setCheckpoint(const QString& path);
+  // Compute threads of the jobs from now on (0: the process's setting). The studio uses 1 while a
+  // run trains: see setThisThreadComputeThreads() in core/ComputeThreads.h.
+  void setComputeThreads(int threads) { computeThreads_ = threads; }
+  int computeThreads() const { return computeThreads_; }
   QString checkpoint() const { return checkpoint_; }
 
   // Reads the pair and, with a checkpoint and `predict`, predicts it. Replaces any request not
@@ -64,6 +68,7 @@ class PredictionWorker : public QObject {
     QString checkpoint;  // empty: no prediction
     int checkpointGeneration = 0;
     std::shared_ptr<const Predictor> predictor;  // already loaded for `checkpoint`, or null
+    int computeThreads = 0;
   };
   struct Outcome {
     enum class Kind { Loaded, Predicted, Failed } kind = Kind::Failed;
@@ -88,6 +93,7 @@ class PredictionWorker : public QObject {
   std::optional<Job> pending_;  // the latest request while another runs
   QString checkpoint_;
   int checkpointGeneration_ = 0;  // tells a model loaded for an earlier setCheckpoint() apart
+  int computeThreads_ = 0;
   std::shared_ptr<const Predictor> predictor_;
   int latest_ = 0;
   bool busy_ = false;

@@ -206,8 +206,9 @@ class TestStudioTraining : public QObject {
     const int held = totalSteps(window);
     QTest::qWait(300);  // nothing may arrive while paused
     QCOMPARE(totalSteps(window), held);
-    // Inspection keeps working while paused: the curves still answer.
-    QCOMPARE(window.lossPlot()->pointCount(LiveLossPlot::Curve::Steps), held);
+    // Inspection keeps working while paused: the curves still answer (drawn at their next
+    // refresh tick).
+    QTRY_COMPARE(window.lossPlot()->pointCount(LiveLossPlot::Curve::Steps), held);
 
     actions->pause()->trigger();  // Continue
     QTRY_VERIFY_WITH_TIMEOUT(totalSteps(window) > held, 60000);
