@@ -14,9 +14,10 @@ namespace longmim::studio {
 RunFigureWriter::RunFigureWriter(QObject* parent) : QObject(parent) {
   program_ = findCommandLineTool();
   process_.setProcessChannelMode(QProcess::MergedChannels);
-  // In the child, before exec: the lowest priority, below the trainer's threads (niceness 10),
-  // so the drawing takes the cycles the trainer leaves and never preempts it.
-  process_.setChildProcessModifier([] { ::setpriority(PRIO_PROCESS, 0, 19); });
+  // In the child, before exec: the trainer's threads' niceness (10), so a drawing shares the CPU
+  // with the trainer instead of preempting it (at 0 it took a core from it for 2 s each time);
+  // not 19, at which a busy machine (a build beside the studio) starved it for minutes.
+  process_.setChildProcessModifier([] { ::setpriority(PRIO_PROCESS, 0, 10); });
   deferTimer_.setSingleShot(true);
   connect(&deferTimer_, &QTimer::timeout, this, [this] {
     const QString run = deferred_;
@@ -37,6 +38,10 @@ RunFigureWriter::RunFigureWriter(QObject* parent) : QObject(parent) {
 RunFigureWriter::~RunFigureWriter() {
   queued_.clear();
   deferTimer_.stop();
+  // A drawing still running is given 10 s, then killed by QProcess's destructor; either way its
+  // finished() must not reach this half-destroyed object (onFinished reads members that are gone
+  // by then: heap corruption, seen under load when the drawing outlived the 10 s).
+  process_.disconnect(this);
   if (process_.state() != QProcess::NotRunning)
     process_.waitForFinished(10000);
 }

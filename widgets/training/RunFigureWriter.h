@@ -1,9 +1,9 @@
 // Keeps a run folder's loss_curves.png and detailed_loss_curves.png current while the studio
 // trains, by running `longmim plot RUN_DIR` in a separate process: drawing the figures takes
 // longer than the window may pause, and QCustomPlot can only draw on the GUI thread. The process
-// runs at the lowest priority and, during a run, at most once a minute (each drawing costs about
-// 2 s of CPU that the trainer would otherwise have: on 2 cores the demo run lost ~1 s per epoch to
-// it); the curves on screen are live regardless.
+// runs at the trainer's niceness (10) and, during a run, at most once a minute (each drawing costs
+// about 2 s of CPU that the trainer would otherwise have: on 2 cores the demo run lost ~1 s per
+// epoch to it); the curves on screen are live regardless.
 #pragma once
 
 #include <QElapsedTimer>

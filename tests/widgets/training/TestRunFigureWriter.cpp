@@ -1,5 +1,5 @@
 // Tests how the studio keeps a run's figures current: a drawing is a `longmim plot RUN_DIR`
-// process at the lowest priority; during a run at most one per minimum interval (requests in
+// process at the trainer's niceness; during a run at most one per minimum interval (requests in
 // between become one, for the newest state), requestNow() draws at once, waitForIdle() draws what
 // is deferred; a tool that fails is reported with its output. The tool here is a script that
 // records its arguments and its niceness.
@@ -38,7 +38,8 @@ class TestRunFigureWriter : public QObject {
     // Field 19 of /proc/PID/stat is the niceness. A run folder named "broken" fails.
     script.write(QStringLiteral("#!/bin/sh\n"
                                 "echo \"$1 $2 $(cut -d' ' -f19 /proc/$$/stat)\" >> '%1'\n"
-                                "case \"$2\" in *broken) echo \"cannot read $2\"; exit 3;; esac\n")
+                                "case \"$2\" in *broken) echo \"cannot read $2\"; exit 3;; "
+                                "*slow) exec sleep 60;; esac\n")
                      .arg(log_)
                      .toUtf8());
     script.close();
@@ -59,7 +60,7 @@ class TestRunFigureWriter : public QObject {
     QVERIFY(writer.isDeferred());
     QVERIFY(!writer.isBusy());
     QCOMPARE(drawn().size(), 1);
-    QCOMPARE(drawn().at(0), QStringLiteral("plot /runs/a 19"));  // the lowest priority
+    QCOMPARE(drawn().at(0), QStringLiteral("plot /runs/a 10"));  // the trainer's niceness
 
     // The run ends: drawn now, and nothing is left deferred.
     writer.requestNow(QStringLiteral("/runs/a"));
@@ -95,6 +96,19 @@ class TestRunFigureWriter : public QObject {
     const QString message = failed.at(0).at(0).toString();
     QVERIFY2(message.contains(QStringLiteral("/runs/broken")), qPrintable(message));
     QVERIFY2(message.contains(QStringLiteral("cannot read")), qPrintable(message));
+  }
+
+  void destroyedWhileDrawingItWaitsThenKillsTheDrawing() {
+    auto* writer = new RunFigureWriter;
+    writer->setProgram(tool_);
+    QSignalSpy written(writer, &RunFigureWriter::written);
+    QSignalSpy failed(writer, &RunFigureWriter::failed);
+    writer->requestNow(QStringLiteral("/runs/slow"));
+    QTRY_COMPARE(drawn().size(), 1);  // the tool runs
+    QVERIFY(writer->isBusy());
+    delete writer;  // the drawing outlives the 10 s it is given: killed, nothing reported
+    QCOMPARE(written.count(), 0);
+    QCOMPARE(failed.count(), 0);
   }
 
   void aMissingToolIsReportedNotCrashed() {
