@@ -101,19 +101,25 @@ void checkNiftiHeaderFields(const std::string& path) {
   if (n < 348)
     return;
   header.resize(static_cast<size_t>(n));
-  // Recognised the way nifticlib does: by the magic, not sizeof_hdr, and the byte order by
-  // whether dim[0] reads as 1..7.
+  // nifticlib tells NIfTI-1 from NIfTI-2 by sizeof_hdr (348 or 540, in either byte order), and a
+  // NIfTI-1 file from Analyze 7.5 by its magic; the byte order by whether dim[0] reads as 1..7. A
+  // header that mixes the two (sizeof_hdr 348 with the NIfTI-2 magic, found by the fuzzer: ITK then
+  // aborted on its NaN sform) is checked as each reader could take it.
   const auto magicAt = [&](size_t offset, const char* a, const char* b) {
     return header.size() >= offset + 4 && (std::memcmp(header.data() + offset, a, 4) == 0 ||
                                            std::memcmp(header.data() + offset, b, 4) == 0);
   };
-  if (magicAt(4, "n+2", "ni2")) {
-    if (header.size() < 540)
-      return;
+  const auto sizeofHeaderIs = [&](int32_t expected) {
+    return fieldAt<int32_t>(header, 0, false) == expected ||
+           fieldAt<int32_t>(header, 0, true) == expected;
+  };
+  const bool nifti2Magic = magicAt(4, "n+2", "ni2");
+  if (header.size() >= 540 && (nifti2Magic || sizeofHeaderIs(540))) {
     const double rank = fieldAt<int64_t>(header, 16, false);
     checkFields<double>(path, header, !(rank >= 1 && rank <= 7), kNifti2, true);
-    return;
   }
+  if (nifti2Magic && !sizeofHeaderIs(348))
+    return;
   const double rank = fieldAt<int16_t>(header, 40, false);
   // Without the NIfTI-1 magic nifticlib reads the file as Analyze 7.5: no qform or sform.
   // nifticlib's NIFTI_VERSION: "n+D" or "niD" with any digit D in 1..9 counts as NIfTI.

@@ -117,20 +117,28 @@ class TestNiftiIO : public QObject {
     QTest::addColumn<float>("value");
     QTest::addColumn<int>("sformCode");
     QTest::addColumn<QString>("field");
+    // NIfTI-2's magic where NIfTI-2 has it (offset 4) in a NIfTI-1 header (sizeof_hdr 348):
+    // nifticlib reads it as NIfTI-1 by its size.
+    QTest::addColumn<bool>("nifti2MagicAt4");
     const float nan = std::nanf("");
     const float inf = INFINITY;
-    QTest::newRow("NaN in the sform") << 284 << nan << 2 << "srow_x[1] is nan";
-    QTest::newRow("inf in the sform") << 320 << inf << 1 << "srow_z[2] is inf";
-    QTest::newRow("inf spacing") << 84 << inf << 0 << "pixdim[2] is inf";
-    QTest::newRow("absurd quaternion") << 256 << 3e30f << 0 << "quatern_b/c/d[0] is 3e+30";
+    QTest::newRow("NaN in the sform") << 284 << nan << 2 << "srow_x[1] is nan" << false;
+    QTest::newRow("inf in the sform") << 320 << inf << 1 << "srow_z[2] is inf" << false;
+    QTest::newRow("inf spacing") << 84 << inf << 0 << "pixdim[2] is inf" << false;
+    QTest::newRow("absurd quaternion") << 256 << 3e30f << 0 << "quatern_b/c/d[0] is 3e+30" << false;
+    QTest::newRow("NaN sform, NIfTI-2 magic in a NIfTI-1 header")
+        << 280 << nan << 2 << "srow_x[0] is nan" << true;
   }
   void nonFiniteGeometryIsRefusedBeforeItk() {
     QFETCH(int, offset);
     QFETCH(float, value);
     QFETCH(int, sformCode);
     QFETCH(QString, field);
+    QFETCH(bool, nifti2MagicAt4);
     writeImage2D(rampImage(8, 8), path("geometry.nii"));
     std::string bytes = readWholeFile(path("geometry.nii"));
+    if (nifti2MagicAt4)
+      std::memcpy(&bytes[4], "n+2", 4);
     const int16_t code = static_cast<int16_t>(sformCode);
     std::memcpy(&bytes[254], &code, sizeof(code));
     const int16_t qformCode = 1;
