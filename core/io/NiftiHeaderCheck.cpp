@@ -91,6 +91,19 @@ void checkFields(const std::string& path, const std::vector<unsigned char>& head
 
 }  // namespace
 
+bool niftiOneHeaderIsSwapped(const unsigned char* header) {
+  int16_t rank;
+  std::memcpy(&rank, header + 40, sizeof(rank));
+  const auto swap16 = [](int16_t v) {
+    return static_cast<int16_t>((static_cast<uint16_t>(v) >> 8) | (static_cast<uint16_t>(v) << 8));
+  };
+  if (rank != 0)
+    return !(rank >= 1 && rank <= 7) && swap16(rank) >= 1 && swap16(rank) <= 7;
+  int32_t size;
+  std::memcpy(&size, header, sizeof(size));
+  return size != 348 && static_cast<int32_t>(__builtin_bswap32(static_cast<uint32_t>(size))) == 348;
+}
+
 void checkNiftiHeaderFields(const std::string& path) {
   gzFile file = gzopen(path.c_str(), "rb");
   if (!file)
@@ -101,32 +114,24 @@ void checkNiftiHeaderFields(const std::string& path) {
   if (n < 348)
     return;
   header.resize(static_cast<size_t>(n));
-  // nifticlib tells NIfTI-1 from NIfTI-2 by sizeof_hdr (348 or 540, in either byte order), and a
-  // NIfTI-1 file from Analyze 7.5 by its magic; the byte order by whether dim[0] reads as 1..7. A
-  // header that mixes the two (sizeof_hdr 348 with the NIfTI-2 magic, found by the fuzzer: ITK then
-  // aborted on its NaN sform) is checked as each reader could take it.
-  const auto magicAt = [&](size_t offset, const char* a, const char* b) {
-    return header.size() >= offset + 4 && (std::memcmp(header.data() + offset, a, 4) == 0 ||
-                                           std::memcmp(header.data() + offset, b, 4) == 0);
-  };
-  const auto sizeofHeaderIs = [&](int32_t expected) {
-    return fieldAt<int32_t>(header, 0, false) == expected ||
-           fieldAt<int32_t>(header, 0, true) == expected;
-  };
-  const bool nifti2Magic = magicAt(4, "n+2", "ni2");
-  if (header.size() >= 540 && (nifti2Magic || sizeofHeaderIs(540))) {
-    const double rank = fieldAt<int64_t>(header, 16, false);
-    checkFields<double>(path, header, !(rank >= 1 && rank <= 7), kNifti2, true);
-  }
-  if (nifti2Magic && !sizeofHeaderIs(348))
-    return;
-  const double rank = fieldAt<int16_t>(header, 40, false);
-  // Without the NIfTI-1 magic nifticlib reads the file as Analyze 7.5: no qform or sform.
-  // nifticlib's NIFTI_VERSION: "n+D" or "niD" with any digit D in 1..9 counts as NIfTI.
+  // ITK 5.2 reads NIfTI through its bundled nifti1_io (NIfTI-1 only), so its rules decide what
+  // is checked: the byte order by whether dim[0] reads as 1..7 (by sizeof_hdr 348 when dim[0] is
+  // 0), NIfTI-1 rather than Analyze 7.5 by the magic at offset 344 -- whatever sizeof_hdr or the
+  // bytes at offset 4 say (the fuzzer found headers with a NIfTI-2 magic at 4 and a garbage
+  // sizeof_hdr that nifti1_io still read, and ITK then aborted on their NaN sform).
+  // nifticlib's NIFTI_VERSION: "n+D" or "niD" with any digit D in 1..9 counts as NIfTI; without it
+  // the file is Analyze 7.5, whose geometry is pixdim alone (no qform or sform).
   const unsigned char* magic = header.data() + 344;
   const bool nifti = magic[0] == 'n' && (magic[1] == '+' || magic[1] == 'i') && magic[2] >= '1' &&
                      magic[2] <= '9' && magic[3] == '\0';
-  checkFields<float>(path, header, !(rank >= 1 && rank <= 7), kNifti1, nifti);
+  checkFields<float>(path, header, niftiOneHeaderIsSwapped(header.data()), kNifti1, nifti);
+  // A NIfTI-2 header (sizeof_hdr 540) is checked by its own layout too, for a reader that takes it.
+  const bool nifti2Size =
+      fieldAt<int32_t>(header, 0, false) == 540 || fieldAt<int32_t>(header, 0, true) == 540;
+  if (header.size() >= 540 && nifti2Size) {
+    const double rank2 = fieldAt<int64_t>(header, 16, false);
+    checkFields<double>(path, header, !(rank2 >= 1 && rank2 <= 7), kNifti2, true);
+  }
 }
 
 }  // namespace longmim

@@ -14,4 +14,8 @@ namespace longmim {
 // ITK's own checks.
 void checkNiftiHeaderFields(const std::string& path);
 
+// Whether the 348-byte NIfTI-1 / Analyze header at `header` is in the other byte order, told as
+// ITK 5.2's nifti1_io tells it: by dim[0] reading as 1..7, by sizeof_hdr 348 when dim[0] is 0.
+bool niftiOneHeaderIsSwapped(const unsigned char* header);
+
 }  // namespace longmim

@@ -23,6 +23,10 @@ struct NiftiHeader {
 // Throws DataError naming the file when it is missing, unreadable or not NIfTI.
 NiftiHeader readNiftiHeader(const std::string& path);
 
+// readNiftiHeader, and the data block checked against the header (complete, as long as the image
+// ITK would allocate): for a reader of any dimension to call before ITK loads the file.
+NiftiHeader checkNiftiFile(const std::string& path);
+
 // Reads a 2-D image (or a 3-D one with a single non-singleton plane) of any scalar datatype,
 // applying scl_slope / scl_inter. Rows follow the file's second in-plane axis, columns the first,
 // so a file written from a NumPy array transposed with `.T` reads back as that array.

@@ -108,13 +108,13 @@ class Unpickler {
           break;
         }
         case 'q':
-          memo_[byte()] = stack_.back();
+          memo_[byte()] = top();
           break;  // BINPUT
         case 'r':
-          memo_[uint32()] = stack_.back();
+          memo_[uint32()] = top();
           break;  // LONG_BINPUT
         case 0x94:
-          memo_[memo_.size()] = stack_.back();
+          memo_[memo_.size()] = top();
           break;  // MEMOIZE
         case 'h':
           push(memoAt(byte()));
@@ -145,12 +145,12 @@ class Unpickler {
           break;     // EMPTY_LIST
         case 'a': {  // APPEND
           ValuePtr item = pop();
-          as<List>(stack_.back()).items.push_back(item);
+          as<List>(top()).items.push_back(item);
           break;
         }
         case 'e': {  // APPENDS
           Items items = popMark();
-          Items& list = as<List>(stack_.back()).items;
+          Items& list = as<List>(top()).items;
           list.insert(list.end(), items.begin(), items.end());
           break;
         }
@@ -160,13 +160,13 @@ class Unpickler {
         case 's': {  // SETITEM
           ValuePtr value = pop();
           ValuePtr key = pop();
-          setItem(stack_.back(), key, value);
+          setItem(top(), key, value);
           break;
         }
         case 'u': {  // SETITEMS
           Items items = popMark();
           for (size_t i = 0; i + 1 < items.size(); i += 2)
-            setItem(stack_.back(), items[i], items[i + 1]);
+            setItem(top(), items[i], items[i + 1]);
           break;
         }
         case 'N':
@@ -298,6 +298,12 @@ class Unpickler {
     return out;
   }
 
+  // The value on top of the stack, which an opcode reads without popping it.
+  const ValuePtr& top() const {
+    if (stack_.empty())
+      throw std::runtime_error("malformed pickle: stack underflow");
+    return stack_.back();
+  }
   void push(ValuePtr v) { stack_.push_back(std::move(v)); }
   ValuePtr pop() {
     if (stack_.empty())

@@ -50,6 +50,8 @@ std::string stemOf(const std::string& name) {
 CtImage::Pointer readVolume(const std::string& path) {
   static std::once_flag once;
   std::call_once(once, [] { itk::NiftiImageIOFactory::RegisterOneFactory(); });
+  // A damaged header can make ITK abort (non-finite geometry) or allocate what it claims.
+  checkNiftiFile(path);
   auto reader = itk::ImageFileReader<CtImage>::New();
   reader->SetImageIO(itk::NiftiImageIO::New());
   reader->SetFileName(path);

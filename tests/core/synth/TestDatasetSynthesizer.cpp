@@ -303,6 +303,9 @@ class TestDatasetSynthesizer : public QObject {
                                    << "garbage.nii.gz: not a readable NIfTI file";
     QTest::newRow("2-D CT") << "flatct"
                             << "flat.nii.gz: is 2-D (32x24); expected a 3-D CT volume";
+    // nifticlib zero-fills a short data block; the reader must refuse it instead.
+    QTest::newRow("truncated CT") << "truncatedct"
+                                  << "short.nii: corrupt or truncated pixel data (holds";
     QTest::newRow("CT without lung") << "solidct"
                                      << "solid.nii.gz: no lung detected";
     QTest::newRow("output is a file") << "outfile"
@@ -335,6 +338,11 @@ class TestDatasetSynthesizer : public QObject {
       longmim::test::writeTypedNifti<float, 2>(path("flat.nii.gz"), {32, 24},
                                                std::vector<float>(32 * 24, 0.0f));
       job.ctInputs = {path("flat.nii.gz")};
+    }
+    if (kind == "truncatedct") {
+      const std::string whole = readWholeFile(writePhantomCt(path("whole.nii"), 2));
+      writeBytes(path("short.nii"), whole.substr(0, whole.size() - 4096));
+      job.ctInputs = {path("short.nii")};
     }
     if (kind == "solidct")
       job.ctInputs = {writePhantomCt(path("solid.nii.gz"), 1, 40.0f, true)};
