@@ -4,7 +4,6 @@
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QKeySequence>
 #include <QMenuBar>
@@ -20,8 +19,6 @@
 #include "Log.h"
 #include "RunFigures.h"
 #include "common/ErrorBox.h"
-#include "config/ConfigJson.h"
-#include "config/Presets.h"
 #include "curves/ComponentCurvesView.h"
 #include "curves/LiveLossPlot.h"
 #include "data/CaseSplit.h"
@@ -33,12 +30,11 @@
 #include "shell/StudioReactions.h"
 #include "shell/StudioSettings.h"
 #include "shell/UiStallMonitor.h"
-#include "train/ResumePolicy.h"
 #include "train/RunCatalog.h"
 #include "train/RunFolder.h"
-#include "train/Trainer.h"
 #include "training/ConfigForm.h"
 #include "training/EvaluationDialog.h"
+#include "training/FormSettings.h"
 #include "training/HistoryModel.h"
 #include "training/RunFigureWriter.h"
 #include "training/RunMessages.h"
@@ -53,7 +49,6 @@ namespace {
 
 const QString kGeometryKey = QStringLiteral("window/geometry");
 const QString kStateKey = QStringLiteral("window/state");
-const QString kParamsKey = QStringLiteral("training/params");
 
 // The studio opens on the demo: its preset gives a falling loss within a minute on a laptop.
 const char* const kDefaultPreset = "cpu-demo";
@@ -189,7 +184,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   // pairs in progress.
   opener_->cancelDemo();
   figureWriter_->waitForIdle(30000);
-  saveFormConfig();
+  saveFormConfig(configForm_->config());
   QSettings settings = studioSettings();
   settings.setValue(kGeometryKey, saveGeometry());
   settings.setValue(kStateKey, saveState());
@@ -228,29 +223,6 @@ QString MainWindow::outputDir() const {
   return QString::fromStdString(dir.empty() ? RunFolder::defaultOutputDir() : dir);
 }
 
-bool MainWindow::startTraining() {
-  if (session_->isActive())
-    return false;
-  if (!configForm_->isValid()) {
-    reportError(tr("Cannot start training"),
-                tr("Fix the marked hyperparameters first:\n%1")
-                    .arg(configForm_->problems().join(QLatin1Char('\n'))));
-    return false;
-  }
-  TrainingConfig config = configForm_->config();
-  saveFormConfig();
-  session_->historyModel()->clearComparison();
-  tabs_->setCurrentWidget(lossPlot_);
-  return session_->start(config);
-}
-
-void MainWindow::chooseCheckpointToResume() {
-  const QString checkpoint = QFileDialog::getOpenFileName(
-      this, tr("Resume from Checkpoint"), outputDir(), tr("Checkpoints (*.pt);;All files (*)"));
-  if (!checkpoint.isEmpty())
-    resumeTraining(checkpoint);
-}
-
 void MainWindow::evaluateCheckpoint(const QString& checkpoint) {
   auto* dialog = new EvaluationDialog(this);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -261,24 +233,6 @@ void MainWindow::evaluateCheckpoint(const QString& checkpoint) {
   });
   dialog->show();
   dialog->evaluate(checkpoint);
-}
-
-bool MainWindow::resumeTraining(const QString& checkpoint) {
-  if (session_->isActive())
-    return false;
-  TrainingConfig stored;
-  try {
-    stored = Trainer::checkpointConfig(checkpoint.toStdString());
-  } catch (const std::exception& e) {
-    reportError(tr("Cannot resume"), QString::fromStdString(e.what()));
-    return false;
-  }
-  // The form shows the run being continued, with what this studio sets for the machine (data,
-  // outputs, threads, device, logging): the same policy as `longmim train -c` and the trainer.
-  configForm_->setConfig(resumedConfig(stored, configForm_->config()));
-  session_->historyModel()->clearComparison();
-  tabs_->setCurrentWidget(lossPlot_);
-  return session_->start(configForm_->config(), checkpoint);
 }
 
 void MainWindow::onRunStarted(const RunInfo& info) {
@@ -374,25 +328,8 @@ void MainWindow::updateViewerCases() {
 }
 
 void MainWindow::restoreFormConfig() {
-  TrainingConfig config = presetConfig(kDefaultPreset);
-  const QString saved = studioSettings().value(kParamsKey).toString();
-  if (!saved.isEmpty()) {
-    try {
-      TrainingConfig restored;
-      applyConfigJson(restored, nlohmann::json::parse(saved.toStdString()), "saved settings");
-      config = restored;
-    } catch (const std::exception& e) {
-      logWarning(std::string("the saved hyperparameters could not be restored (") + e.what() +
-                 "); showing the " + kDefaultPreset + " preset");
-    }
-  }
-  configForm_->setConfig(config);
+  configForm_->setConfig(savedFormConfig(kDefaultPreset));
   runsPanel_->setOutputDir(outputDir());
-}
-
-void MainWindow::saveFormConfig() {
-  studioSettings().setValue(kParamsKey,
-                            QString::fromStdString(configToJson(configForm_->config()).dump()));
 }
 
 }  // namespace longmim::studio

@@ -56,12 +56,6 @@ class MainWindow : public QMainWindow {
   // The open dataset's report, or nullptr when none is open.
   const longmim::PairIndex* dataset() const { return dataset_ ? &*dataset_ : nullptr; }
 
-  // What Start does: a new run with the form's hyperparameters (DATA_DIR empty: the demo).
-  // Returns false, saying why in a dialog and the log, when it cannot start.
-  bool startTraining();
-  // What Resume does once a checkpoint is chosen: the form takes the checkpoint's configuration
-  // and the run continues in its folder.
-  bool resumeTraining(const QString& checkpoint);
   // Shows a finished (or running) run's curves and predicts with its best checkpoint.
   void openRun(const QString& runDir);
   // Evaluates `checkpoint` on its run's dataset in a dialog (metrics next to the baselines) and
@@ -100,14 +94,12 @@ class MainWindow : public QMainWindow {
   void createTrainingDocks();
   void createStatusBar();
   void connectSession();
-  void chooseCheckpointToResume();
   void reportError(const QString& title, const QString& message);
   void updateViewerCases();
   void onRunStarted(const longmim::RunInfo& info);
   void onRunFinished(const longmim::RunResult& result);
   void onTrainingStateChanged(longmim::TrainerState state);
   void restoreFormConfig();
-  void saveFormConfig();
   void onDatasetOpened(const longmim::PairIndex& index);
   void updateTitle();
 

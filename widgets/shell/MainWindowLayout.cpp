@@ -68,7 +68,8 @@ void MainWindow::createTrainingDocks() {
 
   connect(runsPanel_, &RunsPanel::runOpened, this, &MainWindow::openRun);
   connect(runsPanel_, &RunsPanel::compareRequested, this, &MainWindow::compareRuns);
-  connect(runsPanel_, &RunsPanel::resumeRequested, this, &MainWindow::resumeTraining);
+  connect(runsPanel_, &RunsPanel::resumeRequested, this,
+          [this](const QString& checkpoint) { actions_->resumeRun(checkpoint); });
   connect(runsPanel_, &RunsPanel::checkpointChosen, this, [this](const QString& checkpoint) {
     viewer_->setCheckpoint(checkpoint);
     tabs_->setCurrentWidget(viewer_);
@@ -163,8 +164,9 @@ void MainWindow::createTrainingMenu() {
   }
   training->addSeparator();
   addReaction<EvaluateCheckpointReaction>(training, this);
-  connect(actions_, &TrainingActions::startTriggered, this, &MainWindow::startTraining);
-  connect(actions_, &TrainingActions::resumeTriggered, this, &MainWindow::chooseCheckpointToResume);
+  connect(actions_, &TrainingActions::runStarting, this,
+          [this] { tabs_->setCurrentWidget(lossPlot_); });
+  connect(actions_, &TrainingActions::errorOccurred, this, &MainWindow::reportError);
 }
 
 void MainWindow::createStatusBar() {

@@ -23,6 +23,7 @@
 #include <exception>
 #include <limits>
 
+#include "training/RunMenu.h"
 #include "training/RunRow.h"
 
 namespace longmim::studio {
@@ -31,26 +32,6 @@ namespace {
 constexpr int kChangeDebounceMs = 250;
 
 const QString kParamsFile = QStringLiteral("training_params.json");
-
-QString checkpointLabel(const RunCheckpoint& checkpoint) {
-  if (checkpoint.kind == CheckpointKind::Best) {
-    return checkpoint.epoch > 0 ? RunsPanel::tr("Best (epoch %1)").arg(checkpoint.epoch)
-                                : RunsPanel::tr("Best");
-  }
-  if (checkpoint.kind == CheckpointKind::Interrupted)
-    return RunsPanel::tr("Interrupted");
-  return RunsPanel::tr("Epoch %1").arg(checkpoint.epoch);
-}
-
-// Newest first by file time; on equal times the later kind in the catalog's order (interrupted,
-// best, then the higher epoch) is the newer one.
-std::vector<RunCheckpoint> newestFirst(const std::vector<RunCheckpoint>& checkpoints) {
-  std::vector<RunCheckpoint> sorted(checkpoints.rbegin(), checkpoints.rend());
-  std::stable_sort(
-      sorted.begin(), sorted.end(),
-      [](const RunCheckpoint& a, const RunCheckpoint& b) { return a.modified > b.modified; });
-  return sorted;
-}
 
 }  // namespace
 
@@ -370,46 +351,15 @@ void RunsPanel::showContextMenu(const QPoint& viewportPos) {
   const bool readable = run->status != kStatusUnreadable;
   const bool training = dir == activeRun_ || run->status == "running";
 
-  auto* menu = new QMenu(this);
-  menu->setObjectName(QStringLiteral("runContextMenu"));
-  menu->setAttribute(Qt::WA_DeleteOnClose);
-  QAction* open = menu->addAction(tr("Open"), this, [this, dir] { openRun(dir); });
-  open->setEnabled(readable);
-  QAction* compare = menu->addAction(tr("Compare"), this, &RunsPanel::compareSelectedRuns);
-  compare->setEnabled(selectedRunDirs().size() == 2);
-  menu->addSeparator();
-  QMenu* resume = checkpointMenu(menu, tr("Resume from"), QStringLiteral("resumeMenu"), *run,
-                                 &RunsPanel::resumeRequested);
-  // Two trainers writing one folder would corrupt it.
-  if (training) {
-    resume->menuAction()->setEnabled(false);
-    resume->menuAction()->setToolTip(tr("The run is still training"));
-  }
-  checkpointMenu(menu, tr("Show predictions with"), QStringLiteral("predictionsMenu"), *run,
-                 &RunsPanel::checkpointChosen);
-  checkpointMenu(menu, tr("Evaluate"), QStringLiteral("evaluateMenu"), *run,
-                 &RunsPanel::evaluationRequested);
-  menu->addSeparator();
-  menu->addAction(tr("Open folder"), this, [this, dir] { openFolder(dir); });
-  menu->popup(table_->viewport()->mapToGlobal(viewportPos));
-}
-
-QMenu* RunsPanel::checkpointMenu(QMenu* parent, const QString& title, const QString& objectName,
-                                 const RunSummary& run, void (RunsPanel::*chosen)(const QString&)) {
-  QMenu* menu = parent->addMenu(title);
-  menu->setObjectName(objectName);
-  menu->setToolTipsVisible(true);
-  for (const RunCheckpoint& checkpoint : newestFirst(run.checkpoints)) {
-    const QString path = QString::fromStdString(checkpoint.path);
-    QAction* action = menu->addAction(checkpointLabel(checkpoint));
-    action->setData(path);
-    action->setToolTip(path);
-    connect(action, &QAction::triggered, this, [this, chosen, path] {
-      Q_EMIT(this->*chosen)(path);
-    });
-  }
-  menu->menuAction()->setEnabled(!run.checkpoints.empty());
-  return menu;
+  RunMenuActions actions;
+  actions.open = [this, dir] { openRun(dir); };
+  actions.compare = [this] { compareSelectedRuns(); };
+  actions.openFolder = [this, dir] { openFolder(dir); };
+  actions.resume = [this](const QString& path) { Q_EMIT resumeRequested(path); };
+  actions.showPredictions = [this](const QString& path) { Q_EMIT checkpointChosen(path); };
+  actions.evaluate = [this](const QString& path) { Q_EMIT evaluationRequested(path); };
+  const RunMenuState state{readable, training, selectedRunDirs().size() == 2};
+  makeRunMenu(this, *run, state, actions)->popup(table_->viewport()->mapToGlobal(viewportPos));
 }
 
 void RunsPanel::openFolder(const QString& dir) {

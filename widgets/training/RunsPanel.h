@@ -18,7 +18,6 @@
 
 class QFileSystemWatcher;
 class QLabel;
-class QMenu;
 class QPushButton;
 class QSortFilterProxyModel;
 class QStandardItem;
@@ -95,8 +94,6 @@ class RunsPanel : public QWidget {
   void openSelectedRun();
   void compareSelectedRuns();
   void showContextMenu(const QPoint& viewportPos);
-  QMenu* checkpointMenu(QMenu* parent, const QString& title, const QString& objectName,
-                        const longmim::RunSummary& run, void (RunsPanel::*chosen)(const QString&));
   void openFolder(const QString& dir);
 
   QLabel* folderLabel_ = nullptr;

@@ -1,10 +1,19 @@
 #include "training/TrainingActions.h"
 
 #include <QAction>
+#include <QFileDialog>
 #include <QKeySequence>
 #include <QStringList>
+#include <QWidget>
 
+#include <exception>
+
+#include "train/ResumePolicy.h"
+#include "train/RunFolder.h"
+#include "train/Trainer.h"
 #include "training/ConfigForm.h"
+#include "training/FormSettings.h"
+#include "training/HistoryModel.h"
 #include "training/TrainingSession.h"
 
 namespace longmim::studio {
@@ -24,8 +33,8 @@ QAction* makeAction(QObject* parent, const QString& name, const QString& text,
 
 }  // namespace
 
-TrainingActions::TrainingActions(TrainingSession* session, ConfigForm* form, QObject* parent)
-    : QObject(parent), session_(session), form_(form) {
+TrainingActions::TrainingActions(TrainingSession* session, ConfigForm* form, QWidget* dialogParent)
+    : QObject(dialogParent), dialogParent_(dialogParent), session_(session), form_(form) {
   start_ = makeAction(this, QStringLiteral("startTrainingAction"), tr("&Start"),
                       QKeySequence(Qt::Key_F5),
                       tr("Start a new run on the open dataset with the form's hyperparameters"));
@@ -44,8 +53,8 @@ TrainingActions::TrainingActions(TrainingSession* session, ConfigForm* form, QOb
                  QKeySequence(Qt::SHIFT | Qt::Key_F7),
                  tr("Finish the epoch (validation and checkpoints included), then stop"));
 
-  connect(start_, &QAction::triggered, this, &TrainingActions::startTriggered);
-  connect(resume_, &QAction::triggered, this, &TrainingActions::resumeTriggered);
+  connect(start_, &QAction::triggered, this, &TrainingActions::startRun);
+  connect(resume_, &QAction::triggered, this, &TrainingActions::chooseCheckpointToResume);
   connect(pause_, &QAction::triggered, session_, [this](bool checked) {
     if (checked)
       session_->pause();
@@ -67,6 +76,48 @@ QString TrainingActions::startBlocker() const {
   if (session_->isActive())
     return tr("a run is in progress");
   return form_->problems().join(QStringLiteral("; "));
+}
+
+bool TrainingActions::startRun() {
+  if (session_->isActive())
+    return false;
+  if (!form_->isValid()) {
+    Q_EMIT errorOccurred(tr("Cannot start training"),
+                         tr("Fix the marked hyperparameters first:\n%1")
+                             .arg(form_->problems().join(QLatin1Char('\n'))));
+    return false;
+  }
+  const longmim::TrainingConfig config = form_->config();
+  saveFormConfig(config);
+  Q_EMIT runStarting();
+  return session_->start(config);
+}
+
+void TrainingActions::chooseCheckpointToResume() {
+  const std::string dir = form_->config().outputDir;
+  const QString checkpoint = QFileDialog::getOpenFileName(
+      dialogParent_, tr("Resume from Checkpoint"),
+      QString::fromStdString(dir.empty() ? longmim::RunFolder::defaultOutputDir() : dir),
+      tr("Checkpoints (*.pt);;All files (*)"));
+  if (!checkpoint.isEmpty())
+    resumeRun(checkpoint);
+}
+
+bool TrainingActions::resumeRun(const QString& checkpoint) {
+  if (session_->isActive())
+    return false;
+  longmim::TrainingConfig stored;
+  try {
+    stored = longmim::Trainer::checkpointConfig(checkpoint.toStdString());
+  } catch (const std::exception& e) {
+    Q_EMIT errorOccurred(tr("Cannot resume"), QString::fromStdString(e.what()));
+    return false;
+  }
+  // The form shows the run being continued, with what this studio sets for the machine (data,
+  // outputs, threads, device, logging): the same policy as `longmim train -c` and the trainer.
+  form_->setConfig(longmim::resumedConfig(stored, form_->config()));
+  Q_EMIT runStarting();
+  return session_->start(form_->config(), checkpoint);
 }
 
 void TrainingActions::refresh() {

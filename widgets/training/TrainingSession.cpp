@@ -172,6 +172,7 @@ bool TrainingSession::start(const longmim::TrainingConfig& config,
   config_ = config;
   info_ = {};
   historyModel_->clear();
+  historyModel_->clearComparison();  // a run starts on its own curves
   progress_ = {};
   progress_.epochs = config.epochs;
   result_.reset();

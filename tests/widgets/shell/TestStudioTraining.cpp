@@ -237,7 +237,7 @@ class TestStudioTraining : public QObject {
 
     // Resume fills the form from the checkpoint and continues the same run's curves.
     QSignalSpy started(window.session(), &TrainingSession::runStarted);
-    QVERIFY(window.resumeTraining(checkpoint));
+    QVERIFY(window.trainingActions()->resumeRun(checkpoint));
     QVERIFY(started.wait(60000));
     QCOMPARE(window.configForm()->config().epochs, 40);
     QCOMPARE(window.configForm()->config().loaderThreads, 3);
