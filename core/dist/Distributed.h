@@ -1,0 +1,70 @@
+// One training run spread over several worker processes (data-parallel, as PyTorch's DDP): who
+// this process is in the group, and the collective operations the trainer needs, on PyTorch's own
+// distributed engine (c10d: a TCPStore for the rendezvous, ProcessGroupGloo for the collectives).
+// Only the trainer's translation units include this header (it names ATen tensors).
+#pragma once
+
+#include <ATen/Tensor.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace longmim::dist {
+
+// This process's place in the group, as torchrun and SLURM launchers describe it.
+struct WorldSpec {
+  int rank = 0;       // 0 .. worldSize-1; rank 0 writes the run folder
+  int worldSize = 1;  // worker processes in the whole run
+  int localRank = 0;  // index on this machine
+  std::string masterAddress = "127.0.0.1";
+  int masterPort = 29500;
+  std::string backend = "auto";  // auto | gloo | nccl
+  int timeoutSeconds = 300;      // a collective waiting longer than this fails the run
+
+  bool distributed() const { return worldSize > 1; }
+};
+
+// RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT (and LONGMIM_DIST_TIMEOUT, seconds) from
+// the environment; a single process when WORLD_SIZE is unset. Throws ConfigError naming the
+// variable when a value is not a number or out of range.
+WorldSpec worldFromEnvironment();
+
+// The group, joined on construction (blocks until every rank has joined or the timeout passes:
+// ConfigError naming the address). Collectives throw longmim::Error when a peer dies or stalls
+// past the timeout, naming this rank.
+class ProcessGroup {
+ public:
+  explicit ProcessGroup(const WorldSpec& world);
+  ~ProcessGroup();
+  ProcessGroup(const ProcessGroup&) = delete;
+  ProcessGroup& operator=(const ProcessGroup&) = delete;
+
+  int rank() const { return world_.rank; }
+  int size() const { return world_.worldSize; }
+  bool isMain() const { return world_.rank == 0; }
+  const WorldSpec& world() const { return world_; }
+
+  // Every rank's tensors take rank 0's values (in place), in buckets of flattened tensors.
+  void broadcastFromMain(const std::vector<at::Tensor>& tensors);
+  // The gradients of `parameters` become their mean over the ranks (bucketed all-reduce; a
+  // parameter without a gradient on every rank takes part as zeros).
+  void averageGradients(const std::vector<at::Tensor>& parameters);
+  // The element-wise sum of `values` over the ranks.
+  std::vector<double> sum(const std::vector<double>& values);
+  // Rank 0's text on every rank.
+  std::string broadcastText(const std::string& text);
+  void barrier();
+
+ private:
+  struct Impl;
+  WorldSpec world_;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Which of an epoch's `order` a rank trains on, as torch's DistributedSampler: the order padded
+// (by repeating its start) to a multiple of `worldSize`, then every worldSize-th entry from `rank`.
+std::vector<size_t> shardOf(const std::vector<size_t>& order, int rank, int worldSize);
+
+}  // namespace longmim::dist

@@ -1,0 +1,157 @@
+// The process group (core/dist) on loopback: two ranks as two threads of this process, each with
+// its own c10d TCPStore client and Gloo group, as two worker processes would have.
+#include <QtTest/QtTest>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <torch/torch.h>
+
+#include <functional>
+#include <thread>
+
+#include "Error.h"
+#include "ErrorOf.h"
+#include "dist/Distributed.h"
+
+using namespace longmim;
+
+namespace {
+
+// A port the kernel just gave out, for the group's store (loopback only).
+int freePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+  socklen_t length = sizeof(address);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+dist::WorldSpec worldOf(int rank, int size, int port) {
+  dist::WorldSpec w;
+  w.rank = rank;
+  w.worldSize = size;
+  w.masterPort = port;
+  w.timeoutSeconds = 60;
+  return w;
+}
+
+// Runs `body` on every rank of a fresh group of `size` threads; the first error, rethrown here.
+void onEveryRank(int size, const std::function<void(dist::ProcessGroup&)>& body) {
+  const int port = freePort();
+  std::vector<std::string> errors(static_cast<size_t>(size));
+  std::vector<std::thread> threads;
+  for (int rank = 0; rank < size; ++rank) {
+    threads.emplace_back([&, rank] {
+      try {
+        dist::ProcessGroup group(worldOf(rank, size, port));
+        body(group);
+      } catch (const std::exception& e) {
+        errors[static_cast<size_t>(rank)] = e.what();
+      }
+    });
+  }
+  for (std::thread& t : threads)
+    t.join();
+  for (const std::string& e : errors) {
+    if (!e.empty())
+      throw std::runtime_error(e);
+  }
+}
+
+}  // namespace
+
+class TestDistributed : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  // torch.utils.data.DistributedSampler(shuffle=False) on 10 indices, 3 replicas, gives
+  // [0,3,6,9], [1,4,7,0], [2,5,8,1]: padded with the order's start, every 3rd from the rank.
+  void shardsAsDistributedSampler() {
+    std::vector<size_t> order{0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+    QCOMPARE(dist::shardOf(order, 0, 3), (std::vector<size_t>{0, 3, 6, 9}));
+    QCOMPARE(dist::shardOf(order, 1, 3), (std::vector<size_t>{1, 4, 7, 0}));
+    QCOMPARE(dist::shardOf(order, 2, 3), (std::vector<size_t>{2, 5, 8, 1}));
+    QCOMPARE(dist::shardOf(order, 0, 1), order);
+    // Each rank's batch b of size B, taken together, is batch b of size B x ranks of the whole.
+    const std::vector<size_t> shuffled{7, 2, 9, 4, 0, 1};
+    QCOMPARE(dist::shardOf(shuffled, 0, 2), (std::vector<size_t>{7, 9, 0}));
+    QCOMPARE(dist::shardOf(shuffled, 1, 2), (std::vector<size_t>{2, 4, 1}));
+  }
+
+  void worldFromTheEnvironment() {
+    qputenv("WORLD_SIZE", "4");
+    qputenv("RANK", "2");
+    qputenv("MASTER_ADDR", "127.0.0.1");
+    qputenv("MASTER_PORT", "29611");
+    qunsetenv("LOCAL_RANK");
+    dist::WorldSpec w = dist::worldFromEnvironment();
+    QCOMPARE(w.worldSize, 4);
+    QCOMPARE(w.rank, 2);
+    QCOMPARE(w.localRank, 2);
+    QCOMPARE(w.masterPort, 29611);
+    qputenv("RANK", "4");
+    const std::string message = test::errorOf([] { dist::worldFromEnvironment(); });
+    QVERIFY2(message.find("RANK must be a whole number from 0 to 3 (got '4')") != std::string::npos,
+             message.c_str());
+    for (const char* name : {"WORLD_SIZE", "RANK", "MASTER_ADDR", "MASTER_PORT"})
+      qunsetenv(name);
+    QCOMPARE(dist::worldFromEnvironment().worldSize, 1);
+  }
+
+  void broadcastsAveragesAndSums() {
+    onEveryRank(2, [](dist::ProcessGroup& group) {
+      const double r = group.rank();
+      // Parameters: every rank ends with rank 0's values.
+      std::vector<at::Tensor> params{torch::full({3, 2}, r + 1.0), torch::full({5}, 10.0 * r)};
+      group.broadcastFromMain(params);
+      if (!params[0].equal(torch::full({3, 2}, 1.0)) || !params[1].equal(torch::zeros({5})))
+        throw std::runtime_error("broadcast did not give rank 0's values");
+      // Gradients: the mean over the ranks (rank 1 has none for the second: zeros).
+      at::Tensor a = torch::zeros({4}).requires_grad_(true);
+      at::Tensor b = torch::zeros({2}).requires_grad_(true);
+      a.mutable_grad() = torch::full({4}, r == 0 ? 2.0 : 4.0);
+      if (r == 0)
+        b.mutable_grad() = torch::full({2}, 6.0);
+      group.averageGradients({a, b});
+      if (!a.grad().allclose(torch::full({4}, 3.0)) || !b.grad().allclose(torch::full({2}, 3.0)))
+        throw std::runtime_error("gradients are not the mean over the ranks");
+      const std::vector<double> s = group.sum({r, 1.5});
+      if (s != std::vector<double>{1.0, 3.0})
+        throw std::runtime_error("sum is wrong");
+      const std::string text = group.broadcastText(r == 0 ? "{\"pause\":true}" : "ignored");
+      if (text != "{\"pause\":true}")
+        throw std::runtime_error("text from rank 0 not received: " + text);
+      if (!group.broadcastText("").empty())
+        throw std::runtime_error("empty text");
+      group.barrier();
+    });
+  }
+
+  // A worker whose peers never come fails with a message naming it and the address, after the
+  // timeout (set to 2 s here), instead of waiting for ever.
+  void aMissingPeerIsReported() {
+    dist::WorldSpec w = worldOf(0, 2, freePort());
+    w.timeoutSeconds = 2;
+    const std::string message = test::errorOf([&] { dist::ProcessGroup group(w); });
+    QVERIFY2(
+        message.find("worker 0 of 2: cannot join the group at 127.0.0.1:") != std::string::npos,
+        message.c_str());
+  }
+
+  void ncclIsRefusedClearly() {
+    dist::WorldSpec w = worldOf(0, 2, freePort());
+    w.backend = "nccl";
+    const std::string message = test::errorOf([&] { dist::ProcessGroup group(w); });
+    QVERIFY2(message.find("NCCL backend needs a LibTorch built with CUDA") != std::string::npos,
+             message.c_str());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestDistributed)
+#include "TestDistributed.moc"
