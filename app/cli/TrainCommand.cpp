@@ -2,6 +2,7 @@
 
 #include <QString>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <csignal>
@@ -10,12 +11,15 @@
 #include <iomanip>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "CliCommon.h"
 #include "Error.h"
 #include "RunFigures.h"
+#include "TrainLauncher.h"
 #include "config/ConfigJson.h"
 #include "config/ConfigSources.h"
+#include "dist/WorldSpec.h"
 #include "train/Trainer.h"
 
 namespace longmim::cli {
@@ -209,6 +213,39 @@ int exitCodeFor(const RunResult& r) {
   }
 }
 
+const QStringList kLauncherOptions{"--nproc",       "--nnodes",      "--node-rank",
+                                   "--master-addr", "--master-port", "--backend"};
+
+// The arguments a worker gets: the user's, without the launcher's own options.
+QStringList workerArguments(const QStringList& rawArguments) {
+  QStringList out{"train"};
+  for (int i = 1; i < rawArguments.size(); ++i) {  // [0] is the program
+    const QString& a = rawArguments[i];
+    if (kLauncherOptions.contains(a) && a != "--backend") {
+      ++i;  // and its value
+      continue;
+    }
+    if (std::any_of(kLauncherOptions.begin(), kLauncherOptions.end(),
+                    [&](const QString& o) { return o != "--backend" && a.startsWith(o + "="); }))
+      continue;
+    out << a;
+  }
+  return out;
+}
+
+int positiveOption(const QCommandLineParser& parser, const QCommandLineOption& option, int fallback,
+                   int lowest) {
+  if (!parser.isSet(option))
+    return fallback;
+  bool ok = false;
+  const int value = parser.value(option).toInt(&ok);
+  if (!ok || value < lowest) {
+    throw UsageError("--" + toStd(option.names().first()) + " must be a whole number of at least " +
+                     std::to_string(lowest) + " (got '" + toStd(parser.value(option)) + "')");
+  }
+  return value;
+}
+
 }  // namespace
 
 int train(const QStringList& rawArguments) {
@@ -242,7 +279,15 @@ int train(const QStringList& rawArguments) {
                                "KEY=VALUE");
   const QCommandLineOption tensorboardHelp(
       "tensorboard", "Write TensorBoard event files to ./runs/<run name> or DIR/<run name>.");
-  parser.addOptions({checkpoint, name, file, preset, data, output, set, tensorboardHelp});
+  const QCommandLineOption nproc("nproc",
+                                 "Worker processes on this machine (data-parallel, one run).", "N");
+  const QCommandLineOption nnodes("nnodes", "Machines taking part (each runs this command).", "M");
+  const QCommandLineOption nodeRank("node-rank", "This machine's index, 0 .. M-1.", "R");
+  const QCommandLineOption masterAddr("master-addr", "Address of the machine with rank 0.", "HOST");
+  const QCommandLineOption masterPort("master-port", "Its port (default: a free one).", "PORT");
+  const QCommandLineOption backend("backend", "Collectives: auto, gloo or nccl.", "B");
+  parser.addOptions({checkpoint, name, file, preset, data, output, set, tensorboardHelp, nproc,
+                     nnodes, nodeRank, masterAddr, masterPort, backend});
   if (!parseArguments(
           parser, arguments, "train",
           "Train a model: run folder with checkpoints (per epoch, best), training_params.json, "
@@ -257,7 +302,33 @@ int train(const QStringList& rawArguments) {
                      "'); the dataset goes after --data");
   }
 
+  // Launched as a worker (by --nproc or a cluster's launcher): the world from the environment.
+  // Otherwise --nproc / --nnodes start the workers here and wait for them.
+  dist::WorldSpec world = dist::worldFromEnvironment();
+  if (parser.isSet(backend)) {
+    world.backend = toStd(parser.value(backend));
+    if (world.backend != "auto" && world.backend != "gloo" && world.backend != "nccl")
+      throw UsageError("--backend must be auto, gloo or nccl (got '" + world.backend + "')");
+  }
+  if (!world.distributed()) {
+    LaunchOptions launch;
+    launch.nproc = positiveOption(parser, nproc, 1, 1);
+    launch.nnodes = positiveOption(parser, nnodes, 1, 1);
+    launch.nodeRank = positiveOption(parser, nodeRank, 0, 0);
+    if (launch.nodeRank >= launch.nnodes)
+      throw UsageError("--node-rank must be below --nnodes");
+    if (parser.isSet(masterAddr))
+      launch.masterAddress = toStd(parser.value(masterAddr));
+    launch.masterPort = positiveOption(parser, masterPort, 0, 1);
+    if (launch.nproc * launch.nnodes > 1) {
+      const int cores = std::max(1u, std::thread::hardware_concurrency());
+      launch.threadsPerWorker = std::max(1, cores / launch.nproc);
+      return launchWorkers(launch, workerArguments(rawArguments));
+    }
+  }
+
   TrainerOptions options;
+  options.world = world;
   std::vector<std::string> assignments;
   for (const QString& value : parser.values(set))
     assignments.push_back(toStd(value));
@@ -291,15 +362,24 @@ int train(const QStringList& rawArguments) {
       options.config.tensorboardDir = tensorboardDir;
   }
 
-  ConsoleObserver observer(options.config);
-  Trainer trainer(options, &observer);
-  observer.attach(&trainer);
+  ConsoleObserver console(options.config);
+  WorkerObserver worker(world.rank);
+  TrainerObserver* observer = world.rank == 0 ? static_cast<TrainerObserver*>(&console) : &worker;
+  Trainer trainer(options, observer);
+  console.attach(&trainer);
   interrupts = 0;
-  std::signal(SIGINT, onInterrupt);
-  std::signal(SIGTERM, onInterrupt);
+  if (world.rank == 0) {  // the other workers follow rank 0's stop; a signal ends them
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+  }
   const RunResult result = trainer.run();
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
+  if (world.rank != 0) {
+    if (result.outcome == RunOutcome::Failed || result.outcome == RunOutcome::Diverged)
+      std::cerr << "[worker " << world.rank << "] longmim: " << result.message << "\n";
+    return exitCodeFor(result);
+  }
   switch (result.outcome) {
     case RunOutcome::Completed:
       std::cout << "Training complete: " << result.epochsCompleted << " epochs in " << result.runDir

@@ -5,6 +5,8 @@
 
 #include <torch/torch.h>
 
+#include "dist/Distributed.h"
+
 namespace longmim {
 
 PairLoader::PairLoader(std::shared_ptr<PairDataset> dataset, Options options)
@@ -22,7 +24,11 @@ PairLoader::~PairLoader() {
 }
 
 size_t PairLoader::batchesPerEpoch() const {
-  const size_t n = *dataset_->size();
+  size_t n = *dataset_->size();
+  if (options_.worldSize > 1 && n > 0) {
+    const auto world = static_cast<size_t>(options_.worldSize);
+    n = (n + world - 1) / world;  // every shard is padded to the same length
+  }
   return options_.dropLast ? n / options_.batchSize
                            : (n + options_.batchSize - 1) / options_.batchSize;
 }
@@ -32,13 +38,13 @@ std::vector<size_t> PairLoader::epochOrder(int epoch) const {
   for (size_t i = 0; i < order.size(); ++i)
     order[i] = i;
   if (!options_.shuffle)
-    return order;
+    return dist::shardOf(order, options_.rank, options_.worldSize);
   std::mt19937_64 rng(
       PairAugmenter::sampleSeed(options_.seed, static_cast<std::uint64_t>(epoch), 0x5eedULL));
   for (size_t i = order.size(); i > 1; --i) {
     std::swap(order[i - 1], order[static_cast<size_t>(rng() % i)]);
   }
-  return order;
+  return dist::shardOf(order, options_.rank, options_.worldSize);
 }
 
 void PairLoader::stopWorkers() {

@@ -34,6 +34,9 @@ class PairLoader {
     size_t prefetchBatches = 2;  // batches kept ready ahead of the consumer
     size_t threads = 1;          // background threads preparing batches
     bool dropLast = false;       // drop a final incomplete batch
+    // Data-parallel: this worker's shard of each epoch's order (dist::shardOf).
+    int rank = 0;
+    int worldSize = 1;
   };
 
   PairLoader(std::shared_ptr<PairDataset> dataset, Options options);
@@ -42,7 +45,8 @@ class PairLoader {
   PairLoader& operator=(const PairLoader&) = delete;
 
   size_t batchesPerEpoch() const;
-  // The dataset indices of an epoch in delivery order (a seeded shuffle when enabled).
+  // The dataset indices of an epoch in delivery order (a seeded shuffle when enabled; this
+  // worker's shard of it when the run has several).
   std::vector<size_t> epochOrder(int epoch) const;
 
   // Starts preparing `epoch` from batch `firstBatch` (for resuming mid-epoch). Any epoch still in

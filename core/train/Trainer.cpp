@@ -50,10 +50,12 @@ RunResult Trainer::Impl::run() {
   try {
     resolveConfig();
     chooseDevice();
+    joinGroup();
     openData();
     buildModel();
     if (resumeFrom)
       restoreCheckpoint();
+    broadcastWeights();
     if (startEpoch > config.epochs) {
       throw ConfigError("LONGITUDINAL_MIM_EPOCHS", options.resumeCheckpoint +
                                                        " has already completed all " +
@@ -120,7 +122,8 @@ RunResult Trainer::Impl::run() {
       }
       if (record.best)
         save(makeCheckpoint(CheckpointKind::Best, epoch, 0));
-      log->epoch(record, sample);
+      if (log)
+        log->epoch(record, sample);
       writeParams(epoch == config.epochs ? "completed" : "running");
       if (observer) {
         observer->epochFinished(record, history);
@@ -129,7 +132,7 @@ RunResult Trainer::Impl::run() {
       }
       if (epoch < config.epochs) {
         // Commands that arrived during the epoch's last moments apply at this boundary.
-        const Directive directive = handleCommands(epoch);
+        const Directive directive = sharedCommands(epoch);
         if (directive == Directive::Abort)
           return finish(RunOutcome::Aborted, completed);
         if (directive == Directive::Interrupt) {
@@ -189,7 +192,7 @@ Trainer::Impl::EpochEnd Trainer::Impl::trainEpoch(int epoch, int firstBatch, Epo
   int samplesSinceLog = 0;
   int samples = 0;
   for (int batch = firstBatch; batch < batches; ++batch) {
-    switch (handleCommands(epoch)) {
+    switch (sharedCommands(epoch)) {
       case Directive::Go:
         break;
       case Directive::Interrupt:
@@ -206,7 +209,9 @@ Trainer::Impl::EpochEnd Trainer::Impl::trainEpoch(int epoch, int firstBatch, Epo
     const torch::Tensor target = next->diff.to(device);
     const torch::Tensor prediction = predict(baseline, followup);
     const loss::LossResult result = composer->compute(prediction, target, epoch);
-    if (!std::isfinite(result.totalValue())) {
+    // With several workers a loss one of them alone saw diverge shows in the averaged gradients
+    // at the group's end, where every worker stops together.
+    if (!group && !std::isfinite(result.totalValue())) {
       failureMessage = divergenceMessage(epoch, batch + 1, result);
       return EpochEnd::Diverged;
     }
@@ -218,6 +223,8 @@ Trainer::Impl::EpochEnd Trainer::Impl::trainEpoch(int epoch, int firstBatch, Epo
 
     const bool groupEnds = plan.endsGroup(batch);
     if (groupEnds) {
+      if (group)  // DDP's all-reduce, only where the optimizer steps (no_sync in between)
+        group->averageGradients(model->parameters());
       if (config.gradClipNorm > 0.0)
         torch::nn::utils::clip_grad_norm_(model->parameters(), config.gradClipNorm);
       bool finite = true;
@@ -255,6 +262,8 @@ Trainer::Impl::EpochEnd Trainer::Impl::trainEpoch(int epoch, int firstBatch, Epo
       samplesSinceLog = 0;
     }
   }
+  if (group)
+    reduceEpoch(averager, samples);
   record.epoch = epoch;
   record.trainTotal = averager.mean();
   record.trainComponents = averager.means();
@@ -283,9 +292,22 @@ void Trainer::Impl::logStep(int epoch, int batch, int batches, const loss::LossR
   step.samplesPerSecond = samplesPerSecond;
   step.wallSeconds = elapsed();
   history.steps.push_back(step);
-  log->step(step);
+  if (log)
+    log->step(step);
   if (observer)
     observer->stepLogged(step);
+}
+
+void Trainer::Impl::reduceEpoch(LossAverager& averager, int& samples) {
+  std::vector<double> values{averager.total, averager.weight, static_cast<double>(samples)};
+  for (const auto& [name, sum] : averager.sums)
+    values.push_back(sum);
+  values = group->sum(values);
+  averager.total = values[0];
+  averager.weight = values[1];
+  samples = static_cast<int>(values[2]);
+  for (size_t i = 0; i < averager.sums.size(); ++i)
+    averager.sums[i].second = values[3 + i];
 }
 
 torch::Tensor Trainer::Impl::predict(const torch::Tensor& baseline, const torch::Tensor& followup) {

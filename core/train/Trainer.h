@@ -6,6 +6,7 @@
 #include <string>
 
 #include "config/TrainingConfig.h"
+#include "dist/WorldSpec.h"
 #include "train/CheckpointKind.h"
 #include "train/TrainerCommand.h"
 #include "train/TrainerObserver.h"
@@ -20,6 +21,8 @@ struct TrainerOptions {
   // (data and output folders, threads, device, logging) from `config` (train/ResumePolicy.h);
   // false: `config` is the run's configuration, refused if it changes a locked key.
   bool configFromCheckpoint = true;
+  // Several worker processes training one run (data-parallel); one process by default.
+  dist::WorldSpec world;
 };
 
 class Trainer {

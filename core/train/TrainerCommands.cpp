@@ -44,9 +44,43 @@ Trainer::Impl::Directive Trainer::Impl::handleCommands(int epoch) {
         return Directive::Abort;
       case TrainerCommand::Kind::Edit:
         applyEdit(*next, epoch);
+        if (group)
+          appliedEdits.push_back(*next);
         break;
     }
   }
+}
+
+Trainer::Impl::Directive Trainer::Impl::sharedCommands(int epoch) {
+  if (!group)
+    return handleCommands(epoch);
+  // Only rank 0's queue counts (the studio and Ctrl-C reach rank 0; a worker's own is ignored).
+  // A pause holds rank 0 here and the others in the broadcast below, for at most the group's
+  // timeout (LONGMIM_DIST_TIMEOUT).
+  nlohmann::json message;
+  if (group->isMain()) {
+    appliedEdits.clear();
+    const Directive directive = handleCommands(epoch);
+    message["directive"] = static_cast<int>(directive);
+    message["stop_after_epoch"] = stopAfterEpoch;
+    message["edits"] = nlohmann::json::array();
+    for (const TrainerCommand& e : appliedEdits)
+      message["edits"].push_back({{"key", e.key}, {"value", e.value}, {"source", e.source}});
+    appliedEdits.clear();
+    group->broadcastText(message.dump());
+    return directive;
+  }
+  message = nlohmann::json::parse(group->broadcastText(std::string()));
+  for (const nlohmann::json& e : message["edits"]) {
+    applyEdit(TrainerCommand::edit(e["key"].get<std::string>(), e["value"],
+                                   e["source"].get<std::string>()),
+              epoch);
+  }
+  stopAfterEpoch = message["stop_after_epoch"].get<bool>();
+  const auto directive = static_cast<Directive>(message["directive"].get<int>());
+  if (directive != Directive::Go)
+    setState(TrainerState::Stopping);
+  return directive;
 }
 
 void Trainer::Impl::applyEdit(const TrainerCommand& command, int epoch) {

@@ -17,6 +17,7 @@
 
 #include "data/PairLoader.h"
 #include "data/TrainingData.h"
+#include "dist/Distributed.h"
 #include "loss/LossComposer.h"
 #include "model/LongitudinalModel.h"
 #include "train/CheckpointStore.h"
@@ -34,6 +35,9 @@ struct Trainer::Impl {
   CommandQueue commands;
   TrainingConfig config;
   torch::Device device = torch::kCPU;
+  // Data-parallel runs: the group of workers (null for one process). Rank 0 alone writes files.
+  std::unique_ptr<dist::ProcessGroup> group;
+  std::vector<TrainerCommand> appliedEdits;  // by handleCommands, for the other workers
 
   TrainingData data;
   std::unique_ptr<PairLoader> trainLoader;
@@ -94,8 +98,18 @@ struct Trainer::Impl {
   void restoreCheckpoint();
   void createRunFolder();
 
+  bool isMain() const { return !group || group->isMain(); }
+
   // TrainerCommands.cpp: drains the queue, blocks while paused; says what the loop must do now.
   Directive handleCommands(int epoch);
+  // handleCommands on rank 0, its outcome (directive, edits, stop after the epoch) applied by
+  // every worker at the same batch; handleCommands itself for one process.
+  Directive sharedCommands(int epoch);
+  // TrainerSetup.cpp: joins the group, rank 0's weights on every worker.
+  void joinGroup();
+  void broadcastWeights();
+  // Trainer.cpp: the epoch's loss sums and samples over all workers.
+  void reduceEpoch(LossAverager& averager, int& samples);
   void applyEdit(const TrainerCommand& command, int epoch);
 
   // TrainerValidation.cpp: deterministic validation; also picks the live sample pair (the one

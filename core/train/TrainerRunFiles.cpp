@@ -67,6 +67,8 @@ Checkpoint Trainer::Impl::makeCheckpoint(CheckpointKind kind, int completedEpoch
 }
 
 void Trainer::Impl::save(const Checkpoint& c) {
+  if (!isMain())
+    return;  // rank 0 writes the run's files
   const std::string path = (fs::path(runDir) / checkpointFileName(c.kind, c.epoch)).string();
   saveCheckpoint(c, path);
   lastCheckpoint = path;

@@ -62,10 +62,12 @@ void Trainer::Impl::openData() {
   std::string dir = config.dataDir;
   if (dir.empty()) {
     dir = synth::defaultDemoDatasetDir();
-    if (!synth::isDemoDatasetComplete(dir)) {
+    if (isMain() && !synth::isDemoDatasetComplete(dir)) {
       say(LogLevel::Info, "generating the demo dataset in " + dir);
       synth::DatasetSynthesizer(synth::demoDatasetJob(dir)).run();
     }
+    if (group)
+      group->barrier();  // the others open it once rank 0 has made it
   }
   info.dataDir = dir;
   data = TrainingData::open(dir, config);
@@ -77,7 +79,13 @@ void Trainer::Impl::openData() {
   o.prefetchBatches = static_cast<size_t>(config.prefetchBatches);
   o.threads = static_cast<size_t>(config.loaderThreads);
   o.shuffle = true;
+  if (group) {
+    o.rank = group->rank();
+    o.worldSize = group->size();
+  }
   trainLoader = std::make_unique<PairLoader>(data.train, o);
+  o.rank = 0;  // every worker validates the whole split (identical weights, identical results)
+  o.worldSize = 1;
   o.shuffle = false;
   valLoader = std::make_unique<PairLoader>(data.val, o);
   info.trainPairs = data.trainCases.size();
@@ -185,7 +193,37 @@ void Trainer::Impl::restoreCheckpoint() {
   info.resumed = true;
 }
 
+void Trainer::Impl::joinGroup() {
+  if (!options.world.distributed())
+    return;
+  group = std::make_unique<dist::ProcessGroup>(options.world);
+  if (config.useGan) {
+    throw ConfigError("USE_GAN",
+                      "the GAN term cannot be used with several workers yet (its "
+                      "discriminator is not synchronised); train it in one process");
+  }
+  if (group->isMain()) {
+    say(LogLevel::Info,
+        std::to_string(group->size()) + " workers: effective batch " +
+            std::to_string(config.batchSize) + " x " + std::to_string(config.updateEveryBatches) +
+            " x " + std::to_string(group->size()) + " = " +
+            std::to_string(config.batchSize * config.updateEveryBatches * group->size()) +
+            " pairs per optimizer step");
+  }
+}
+
+void Trainer::Impl::broadcastWeights() {
+  if (!group)
+    return;
+  std::vector<torch::Tensor> tensors = model->parameters();
+  for (const torch::Tensor& b : model->buffers())
+    tensors.push_back(b);
+  group->broadcastFromMain(tensors);
+}
+
 void Trainer::Impl::createRunFolder() {
+  if (!isMain())
+    return;  // rank 0 alone writes the run folder
   if (resumeFrom) {
     runDir = fs::path(options.resumeCheckpoint).parent_path().string();
     if (runDir.empty())

@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
               config.epochs, work.c_str());
   const auto start = std::chrono::steady_clock::now();
   EpochLines lines;
-  Trainer trainer(TrainerOptions{config, {}, true}, &lines);
+  Trainer trainer(TrainerOptions{config, {}, true, {}}, &lines);
   const RunResult result = trainer.run();
   const double demoSeconds = since(start);
   if (result.outcome != RunOutcome::Completed) {

@@ -85,7 +85,7 @@ Measures measure(TrainingConfig config, const std::string& data, const std::stri
     m.computeSeconds = since(computeStart);
   }
   EpochTimes times;
-  TrainerOptions options{config, {}, true};
+  TrainerOptions options{config, {}, true, {}};
   Trainer trainer(options, &times);
   trainer.run();
   m.epochSeconds = times.seconds;

@@ -179,7 +179,7 @@ bool TrainingSession::start(const longmim::TrainingConfig& config,
   lastCheckpoint_.clear();
   lastEpochSeconds_ = 0.0;
   relay_ = std::make_unique<Relay>(this);
-  longmim::TrainerOptions options{config, resumeCheckpoint.toStdString(), true};
+  longmim::TrainerOptions options{config, resumeCheckpoint.toStdString(), true, {}};
   trainer_ = std::make_unique<longmim::Trainer>(std::move(options), relay_.get());
   active_ = true;
   state_ = longmim::TrainerState::Preparing;

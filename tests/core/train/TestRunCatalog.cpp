@@ -95,12 +95,12 @@ class TestRunCatalog : public QObject {
     const double before = static_cast<double>(std::time(nullptr)) - 1.0;
 
     InfoRecorder completedRecorder;
-    Trainer completedTrainer({tinyConfig(output, "done"), {}, true}, &completedRecorder);
+    Trainer completedTrainer({tinyConfig(output, "done"), {}, true, {}}, &completedRecorder);
     const RunResult completed = completedTrainer.run();
     QVERIFY2(completed.outcome == RunOutcome::Completed, completed.message.c_str());
 
     InfoRecorder stoppedRecorder;
-    Trainer stoppedTrainer({tinyConfig(output, "cut"), {}, true}, &stoppedRecorder);
+    Trainer stoppedTrainer({tinyConfig(output, "cut"), {}, true, {}}, &stoppedRecorder);
     stoppedRecorder.onBatch = [&](int epoch, int batch) {
       if (epoch == 2 && batch == 1)
         stoppedTrainer.post({TrainerCommand::Kind::StopAfterStep});

@@ -85,7 +85,7 @@ class Recorder : public TrainerObserver {
 };
 
 RunResult train(const TrainingConfig& config, Recorder& recorder, const std::string& resume = {}) {
-  TrainerOptions options{config, resume, true};
+  TrainerOptions options{config, resume, true, {}};
   Trainer trainer(options, &recorder);
   recorder.trainer = &trainer;
   return trainer.run();
@@ -424,7 +424,7 @@ class TestTrainer : public QObject {
     TrainingConfig c = tinyConfig(data_, path("throws"), 1);
     c.useGan = true;
     c.ganStartEpoch = 3;
-    Trainer trainer(TrainerOptions{c, {}, true}, &throwing);
+    Trainer trainer(TrainerOptions{c, {}, true, {}}, &throwing);
     RunResult r;
     try {
       r = trainer.run();
@@ -845,7 +845,7 @@ class TestTrainer : public QObject {
       c.vggWeights = path("absent_vgg.pth");
     }
     Recorder recorder;
-    TrainerOptions options{c, resume, kind != "otherarch"};
+    TrainerOptions options{c, resume, kind != "otherarch", {}};
     Trainer trainer(options, &recorder);
     const RunResult r = trainer.run();
     QVERIFY(r.outcome == RunOutcome::Failed);

@@ -68,7 +68,7 @@ class TestEvaluationDialog : public QObject {
     config.valFraction = 0.3;
     config.loaderThreads = 1;
     TrainerObserver silent;
-    Trainer trainer(TrainerOptions{config, {}, true}, &silent);
+    Trainer trainer(TrainerOptions{config, {}, true, {}}, &silent);
     const RunResult result = trainer.run();
     QVERIFY2(result.outcome == RunOutcome::Completed, result.message.c_str());
     checkpoint_ = QString::fromStdString(result.runDir + "/" + kBestCheckpointName);

@@ -147,12 +147,12 @@ class TestRunsPanel : public QObject {
     startedAfter_ = QDateTime::currentSecsSinceEpoch();
 
     BatchHook none;
-    Trainer alpha({tinyConfig(QStringLiteral("alpha")), {}, true}, &none);
+    Trainer alpha({tinyConfig(QStringLiteral("alpha")), {}, true, {}}, &none);
     alpha_ = alpha.run();
     QVERIFY2(alpha_.outcome == RunOutcome::Completed, alpha_.message.c_str());
 
     BatchHook stopper;
-    Trainer beta({tinyConfig(QStringLiteral("beta")), {}, true}, &stopper);
+    Trainer beta({tinyConfig(QStringLiteral("beta")), {}, true, {}}, &stopper);
     stopper.onBatch = [&](int epoch, int batch) {
       if (epoch == 2 && batch == 1)
         beta.post({TrainerCommand::Kind::StopAfterStep});

@@ -192,7 +192,7 @@ class TestComparisonViewer : public QObject {
     config.epochs = 1;
     config.loaderThreads = 1;
     TrainerObserver silent;
-    Trainer trainer(TrainerOptions{config, {}, true}, &silent);
+    Trainer trainer(TrainerOptions{config, {}, true, {}}, &silent);
     const RunResult result = trainer.run();
     if (result.outcome != RunOutcome::Completed)
       qWarning("tiny training failed: %s", result.message.c_str());

@@ -1,0 +1,161 @@
+// `longmim train` as several worker processes on c10d (issue 13), end to end on loopback: the
+// --nproc launcher, workers started by hand with torchrun's variables, a resume of a 2-worker
+// checkpoint in one process, and a worker that dies.
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+const QString kCli = QStringLiteral(LONGMIM_BINARY_DIR "/app/longmim");
+
+int freePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+  socklen_t length = sizeof(address);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+void startWorker(QProcess& process, int rank, int port, const QStringList& arguments) {
+  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+  env.insert("RANK", QString::number(rank));
+  env.insert("WORLD_SIZE", "2");
+  env.insert("MASTER_ADDR", "127.0.0.1");
+  env.insert("MASTER_PORT", QString::number(port));
+  env.insert("LONGMIM_DIST_TIMEOUT", "60");
+  process.setProcessEnvironment(env);
+  process.setProcessChannelMode(QProcess::MergedChannels);
+  process.start(kCli, arguments);
+}
+
+}  // namespace
+
+class TestDistributedTraining : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir dir_;
+  QString path(const QString& name) const { return dir_.filePath(name); }
+
+  QStringList trainArguments(const QString& name, int epochs) const {
+    return {"train",
+            "--preset",
+            "tiny",
+            "--data",
+            path("data"),
+            "--output",
+            path("runs"),
+            "-n",
+            name,
+            "--set",
+            QStringLiteral("LONGITUDINAL_MIM_EPOCHS=%1").arg(epochs)};
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QVERIFY(dir_.isValid());
+    QProcess synth;
+    synth.start(kCli, {"synth", "-n", "8", "-o", path("data"), "--size", "64", "--seed", "5"});
+    QVERIFY(synth.waitForFinished(300000));
+    QCOMPARE(synth.exitCode(), 0);
+  }
+
+  void launcherTrainsOneRunWithTwoWorkers() {
+    QProcess train;
+    train.setProcessChannelMode(QProcess::MergedChannels);
+    train.start(kCli, trainArguments("pair", 2) << "--nproc"
+                                                << "2");
+    QVERIFY(train.waitForFinished(600000));
+    const QString out = QString::fromUtf8(train.readAll());
+    QVERIFY2(train.exitCode() == 0, qPrintable(out));
+    QVERIFY2(out.contains("Starting 2 worker processes (ranks 0..1 of 2"), qPrintable(out));
+    QVERIFY2(out.contains("2 workers: effective batch 2 x 1 x 2 = 4 pairs per optimizer step"),
+             qPrintable(out));
+    QVERIFY2(out.contains("Training complete: 2 epochs"), qPrintable(out));
+    // One run folder, written once (rank 0), and one "Run" line.
+    QCOMPARE(out.count("Run " + path("runs")), 1);
+    QCOMPARE(QDir(path("runs")).entryList(QDir::Dirs | QDir::NoDotAndDotDot), QStringList{"pair"});
+    for (const char* file : {"longitudinal_mim_epoch_2.pt", "longitudinal_mim_best.pt",
+                             "metrics.csv", "training_params.json"}) {
+      QVERIFY2(QFileInfo::exists(path("runs/pair/") + file), file);
+    }
+    // Each worker trained half of the 6 training pairs: 2 batches of at most 2 per epoch.
+    QFile params(path("runs/pair/training_params.json"));
+    QVERIFY(params.open(QIODevice::ReadOnly));
+    QCOMPARE(QJsonDocument::fromJson(params.readAll()).object().value("status").toString(),
+             QStringLiteral("completed"));
+  }
+
+  // A checkpoint of the 2-worker run goes on in one process (the schedule and position are
+  // global).
+  void twoWorkerCheckpointResumesInOneProcess() {
+    const QString checkpoint = path("runs/pair/longitudinal_mim_epoch_1.pt");
+    QVERIFY(QFileInfo::exists(checkpoint));
+    QProcess resume;
+    resume.setProcessChannelMode(QProcess::MergedChannels);
+    resume.start(kCli, {"train", "-c", checkpoint});
+    QVERIFY(resume.waitForFinished(600000));
+    const QString out = QString::fromUtf8(resume.readAll());
+    QVERIFY2(resume.exitCode() == 0, qPrintable(out));
+    QVERIFY2(out.contains("Resuming ") && out.contains("Training complete: 2 epochs"),
+             qPrintable(out));
+  }
+
+  // Two processes started by hand with torchrun's variables form one run, as a cluster's
+  // launcher (srun, mpirun wrappers) starts them.
+  void workersStartedByHandFormOneRun() {
+    const int port = freePort();
+    QProcess rank0;
+    QProcess rank1;
+    startWorker(rank0, 0, port, trainArguments("byhand", 1));
+    startWorker(rank1, 1, port, trainArguments("byhand", 1));
+    QVERIFY(rank0.waitForFinished(600000));
+    QVERIFY(rank1.waitForFinished(600000));
+    const QString out0 = QString::fromUtf8(rank0.readAll());
+    const QString out1 = QString::fromUtf8(rank1.readAll());
+    QVERIFY2(rank0.exitCode() == 0, qPrintable(out0));
+    QVERIFY2(rank1.exitCode() == 0, qPrintable(out1));
+    QVERIFY2(out0.contains("Training complete: 1 epochs"), qPrintable(out0));
+    QVERIFY2(!out1.contains("Training complete"), qPrintable(out1));  // rank 0 speaks for the run
+    QVERIFY(QFileInfo::exists(path("runs/byhand/longitudinal_mim_epoch_1.pt")));
+  }
+
+  // A worker killed mid-run: the other stops with a message naming itself and the failed
+  // collective, instead of waiting for ever.
+  void aDeadWorkerStopsTheOther() {
+    const int port = freePort();
+    QProcess rank0;
+    QProcess rank1;
+    startWorker(rank0, 0, port, trainArguments("dead", 200));
+    startWorker(rank1, 1, port, trainArguments("dead", 200));
+    QString out0;
+    while (!out0.contains("Epoch 1/200")) {
+      QVERIFY2(rank0.waitForReadyRead(300000), qPrintable(out0));
+      out0 += QString::fromUtf8(rank0.readAll());
+    }
+    rank1.kill();
+    QVERIFY(rank1.waitForFinished(60000));
+    QVERIFY(rank0.waitForFinished(300000));
+    out0 += QString::fromUtf8(rank0.readAll());
+    QVERIFY2(rank0.exitCode() != 0, qPrintable(out0));
+    QVERIFY2(out0.contains("worker 0 of 2:") && out0.contains("another worker stopped"),
+             qPrintable(out0));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestDistributedTraining)
+#include "TestDistributedTraining.moc"
