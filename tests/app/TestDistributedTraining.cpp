@@ -11,6 +11,7 @@
 #include <QtTest>
 
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -132,6 +133,34 @@ class TestDistributedTraining : public QObject {
     QVERIFY2(out0.contains("Training complete: 1 epochs"), qPrintable(out0));
     QVERIFY2(!out1.contains("Training complete"), qPrintable(out1));  // rank 0 speaks for the run
     QVERIFY(QFileInfo::exists(path("runs/byhand/longitudinal_mim_epoch_1.pt")));
+  }
+
+  // Ctrl-C on the launcher: rank 0 stops every worker at the same batch with one interrupted
+  // checkpoint, which the same number of workers resumes to the end.
+  void ctrlCWritesOneCheckpointThatResumes() {
+    QProcess train;
+    train.setProcessChannelMode(QProcess::MergedChannels);
+    train.start(kCli, trainArguments("ctrlc", 3) << "--nproc" << "2");
+    QString out;
+    while (!out.contains("Epoch 1/3")) {
+      QVERIFY2(train.waitForReadyRead(300000), qPrintable(out));
+      out += QString::fromUtf8(train.readAll());
+    }
+    ::kill(static_cast<pid_t>(train.processId()), SIGINT);
+    QVERIFY(train.waitForFinished(300000));
+    out += QString::fromUtf8(train.readAll());
+    QVERIFY2(train.exitCode() == 130, qPrintable(out));
+    const QString checkpoint = path("runs/ctrlc/longitudinal_mim_interrupted.pt");
+    QVERIFY2(QFileInfo::exists(checkpoint), qPrintable(out));
+    QCOMPARE(out.count("Interrupted: "), 1);
+
+    QProcess resume;
+    resume.setProcessChannelMode(QProcess::MergedChannels);
+    resume.start(kCli, {"train", "-c", checkpoint, "--nproc", "2"});
+    QVERIFY(resume.waitForFinished(600000));
+    const QString resumed = QString::fromUtf8(resume.readAll());
+    QVERIFY2(resume.exitCode() == 0, qPrintable(resumed));
+    QVERIFY2(resumed.contains("Training complete: 3 epochs"), qPrintable(resumed));
   }
 
   // A worker killed mid-run: the other stops with a message naming itself and the failed
