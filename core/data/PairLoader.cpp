@@ -27,7 +27,9 @@ size_t PairLoader::batchesPerEpoch() const {
   size_t n = *dataset_->size();
   if (options_.worldSize > 1 && n > 0) {
     const auto world = static_cast<size_t>(options_.worldSize);
-    n = (n + world - 1) / world;  // every shard is padded to the same length
+    const auto rank = static_cast<size_t>(options_.rank);
+    // Padded shards all have the same length; unpadded ones differ by one at most.
+    n = options_.padShards ? (n + world - 1) / world : n / world + (rank < n % world ? 1 : 0);
   }
   return options_.dropLast ? n / options_.batchSize
                            : (n + options_.batchSize - 1) / options_.batchSize;
@@ -38,13 +40,13 @@ std::vector<size_t> PairLoader::epochOrder(int epoch) const {
   for (size_t i = 0; i < order.size(); ++i)
     order[i] = i;
   if (!options_.shuffle)
-    return dist::shardOf(order, options_.rank, options_.worldSize);
+    return dist::shardOf(order, options_.rank, options_.worldSize, options_.padShards);
   std::mt19937_64 rng(
       PairAugmenter::sampleSeed(options_.seed, static_cast<std::uint64_t>(epoch), 0x5eedULL));
   for (size_t i = order.size(); i > 1; --i) {
     std::swap(order[i - 1], order[static_cast<size_t>(rng() % i)]);
   }
-  return dist::shardOf(order, options_.rank, options_.worldSize);
+  return dist::shardOf(order, options_.rank, options_.worldSize, options_.padShards);
 }
 
 void PairLoader::stopWorkers() {

@@ -37,6 +37,7 @@ class PairLoader {
     // Data-parallel: this worker's shard of each epoch's order (dist::shardOf).
     int rank = 0;
     int worldSize = 1;
+    bool padShards = true;  // false: each pair on exactly one worker (validation)
   };
 
   PairLoader(std::shared_ptr<PairDataset> dataset, Options options);

@@ -68,11 +68,11 @@ WorldSpec worldFromEnvironment() {
   return world;
 }
 
-std::vector<size_t> shardOf(const std::vector<size_t>& order, int rank, int worldSize) {
+std::vector<size_t> shardOf(const std::vector<size_t>& order, int rank, int worldSize, bool pad) {
   if (worldSize <= 1 || order.empty())
     return order;
   const size_t world = static_cast<size_t>(worldSize);
-  const size_t padded = (order.size() + world - 1) / world * world;
+  const size_t padded = pad ? (order.size() + world - 1) / world * world : order.size();
   std::vector<size_t> shard;
   for (size_t i = static_cast<size_t>(rank); i < padded; i += world)
     shard.push_back(order[i % order.size()]);

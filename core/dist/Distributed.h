@@ -49,6 +49,8 @@ class ProcessGroup {
 
 // Which of an epoch's `order` a rank trains on, as torch's DistributedSampler: the order padded
 // (by repeating its start) to a multiple of `worldSize`, then every worldSize-th entry from `rank`.
-std::vector<size_t> shardOf(const std::vector<size_t>& order, int rank, int worldSize);
+// Unpadded (`pad` false, for validation): each entry on exactly one rank, shards may differ by one.
+std::vector<size_t> shardOf(const std::vector<size_t>& order, int rank, int worldSize,
+                            bool pad = true);
 
 }  // namespace longmim::dist

@@ -84,8 +84,7 @@ void Trainer::Impl::openData() {
     o.worldSize = group->size();
   }
   trainLoader = std::make_unique<PairLoader>(data.train, o);
-  o.rank = 0;  // every worker validates the whole split (identical weights, identical results)
-  o.worldSize = 1;
+  o.padShards = false;  // validation: each pair on one worker, the metrics summed over them
   o.shuffle = false;
   valLoader = std::make_unique<PairLoader>(data.val, o);
   info.trainPairs = data.trainCases.size();

@@ -27,6 +27,55 @@ ValidationMetrics validationMetricsOf(const eval::EvaluationReport& report) {
   return m;
 }
 
+// Each worker validated its shard: the loss sums and the metrics' sums and counts over all of them
+// give the means one process would have (the same rules as EvaluationReport: L1, SSIM over all
+// pairs; masked L1, r and AUC over the changed ones; non-finite values left out).
+void reduceMeans(dist::ProcessGroup& group, LossAverager& averager,
+                 const eval::EvaluationReport& report, ValidationMetrics& m) {
+  std::vector<double> v{averager.total, averager.weight};
+  for (const auto& [name, sum] : averager.sums)
+    v.push_back(sum);
+  const size_t metricsAt = v.size();
+  const auto add = [&](size_t slot, double value) {
+    if (std::isfinite(value)) {
+      v[metricsAt + 2 * slot] += value;
+      v[metricsAt + 2 * slot + 1] += 1.0;
+    }
+  };
+  v.resize(metricsAt + 2 * 7 + 2, 0.0);
+  for (const eval::EvaluatedPair& p : report.pairs()) {
+    add(0, p.model.l1);
+    add(1, p.zeros.l1);
+    add(2, p.subtraction.l1);
+    add(3, p.model.ssim);
+    if (p.changedPixels > 0) {
+      add(4, p.model.maskedL1);
+      add(5, p.model.pearson);
+      add(6, p.model.auc);
+    }
+  }
+  v[metricsAt + 14] = static_cast<double>(report.pairs().size());
+  v[metricsAt + 15] = static_cast<double>(report.changedPairs());
+  v = group.sum(v);
+  averager.total = v[0];
+  averager.weight = v[1];
+  for (size_t i = 0; i < averager.sums.size(); ++i)
+    averager.sums[i].second = v[2 + i];
+  const auto mean = [&](size_t slot) {
+    const double n = v[metricsAt + 2 * slot + 1];
+    return n > 0 ? v[metricsAt + 2 * slot] / n : std::nan("");
+  };
+  m.l1 = mean(0);
+  m.l1Zeros = mean(1);
+  m.l1Subtraction = mean(2);
+  m.ssim = mean(3);
+  m.maskedL1 = mean(4);
+  m.pearson = mean(5);
+  m.auc = mean(6);
+  m.pairs = static_cast<int>(v[metricsAt + 14]);
+  m.changedPairs = static_cast<int>(v[metricsAt + 15]);
+}
+
 }  // namespace
 
 bool Trainer::Impl::validate(int epoch, EpochRecord& record, SamplePrediction& sample) {
@@ -34,6 +83,11 @@ bool Trainer::Impl::validate(int epoch, EpochRecord& record, SamplePrediction& s
     return true;
   model->eval();
   torch::NoGradGuard noGrad;
+  if (group) {
+    // BatchNorm's running statistics moved apart on each worker's batches: all validate with rank
+    // 0's, the ones its checkpoints hold (DDP's broadcast_buffers).
+    group->broadcastFromMain(model->buffers());
+  }
   if (observer)
     observer->validationStarted(epoch, static_cast<int>(valLoader->batchesPerEpoch()));
   valLoader->startEpoch(0);
@@ -75,9 +129,11 @@ bool Trainer::Impl::validate(int epoch, EpochRecord& record, SamplePrediction& s
       }
     }
   }
+  record.valMetrics = validationMetricsOf(report);
+  if (group)
+    reduceMeans(*group, averager, report, *record.valMetrics);
   record.valTotal = averager.mean();
   record.valComponents = averager.means();
-  record.valMetrics = validationMetricsOf(report);
   return std::isfinite(*record.valTotal);
 }
 

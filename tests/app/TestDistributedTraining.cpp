@@ -10,6 +10,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cmath>
+
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -99,6 +101,35 @@ class TestDistributedTraining : public QObject {
     QVERIFY(params.open(QIODevice::ReadOnly));
     QCOMPARE(QJsonDocument::fromJson(params.readAll()).object().value("status").toString(),
              QStringLiteral("completed"));
+
+    // The validation metrics, summed over the two shards, are those one process computes for the
+    // saved weights (rank 0's, BatchNorm statistics included).
+    QProcess evaluate;
+    evaluate.start(kCli, {"evaluate", "--checkpoint", path("runs/pair/longitudinal_mim_epoch_2.pt"),
+                          "--data", path("data"), "--split", "val", "--json", path("eval.json")});
+    QVERIFY(evaluate.waitForFinished(300000));
+    QCOMPARE(evaluate.exitCode(), 0);
+    QFile json(path("eval.json"));
+    QVERIFY(json.open(QIODevice::ReadOnly));
+    const QJsonObject model = QJsonDocument::fromJson(json.readAll())
+                                  .object()
+                                  .value("summary")
+                                  .toObject()
+                                  .value("model")
+                                  .toObject();
+    QFile csv(path("runs/pair/metrics.csv"));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = csv.readAll().trimmed().split('\n');
+    const QList<QByteArray> header = lines.first().split(',');
+    const QList<QByteArray> last = lines.last().split(',');  // epoch 2, validation
+    QCOMPARE(last.at(header.indexOf("split")), QByteArray("val"));
+    QCOMPARE(last.at(header.indexOf("epoch")), QByteArray("2"));
+    const double l1 = last.at(header.indexOf("L1")).toDouble();
+    QVERIFY2(std::fabs(l1 - model.value("l1").toDouble()) < 1e-6,
+             qPrintable(QString("%1 vs %2").arg(l1).arg(model.value("l1").toDouble())));
+    const QByteArray r = last.at(header.indexOf("val_pearson_r"));
+    if (!r.isEmpty())
+      QVERIFY(std::fabs(r.toDouble() - model.value("pearson_r").toDouble()) < 1e-6);
   }
 
   // A checkpoint of the 2-worker run goes on in one process (the schedule and position are
@@ -140,7 +171,8 @@ class TestDistributedTraining : public QObject {
   void ctrlCWritesOneCheckpointThatResumes() {
     QProcess train;
     train.setProcessChannelMode(QProcess::MergedChannels);
-    train.start(kCli, trainArguments("ctrlc", 3) << "--nproc" << "2");
+    train.start(kCli, trainArguments("ctrlc", 3) << "--nproc"
+                                                 << "2");
     QString out;
     while (!out.contains("Epoch 1/3")) {
       QVERIFY2(train.waitForReadyRead(300000), qPrintable(out));

@@ -78,6 +78,10 @@ class TestDistributed : public QObject {
     QCOMPARE(dist::shardOf(order, 1, 3), (std::vector<size_t>{1, 4, 7, 0}));
     QCOMPARE(dist::shardOf(order, 2, 3), (std::vector<size_t>{2, 5, 8, 1}));
     QCOMPARE(dist::shardOf(order, 0, 1), order);
+    // Unpadded (validation): every index on exactly one rank.
+    QCOMPARE(dist::shardOf(order, 0, 3, false), (std::vector<size_t>{0, 3, 6, 9}));
+    QCOMPARE(dist::shardOf(order, 1, 3, false), (std::vector<size_t>{1, 4, 7}));
+    QCOMPARE(dist::shardOf(order, 2, 3, false), (std::vector<size_t>{2, 5, 8}));
     // Each rank's batch b of size B, taken together, is batch b of size B x ranks of the whole.
     const std::vector<size_t> shuffled{7, 2, 9, 4, 0, 1};
     QCOMPARE(dist::shardOf(shuffled, 0, 2), (std::vector<size_t>{7, 9, 0}));
