@@ -27,4 +27,13 @@ TrainerCommand CommandQueue::waitPop() {
   return command;
 }
 
+std::optional<TrainerCommand> CommandQueue::waitPopFor(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (!arrived_.wait_for(lock, timeout, [&] { return !commands_.empty(); }))
+    return std::nullopt;
+  TrainerCommand command = std::move(commands_.front());
+  commands_.pop_front();
+  return command;
+}
+
 }  // namespace longmim

@@ -1,6 +1,7 @@
 // Commands a running Trainer takes at batch boundaries, from any thread.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -44,6 +45,8 @@ class CommandQueue {
   void push(TrainerCommand command);
   std::optional<TrainerCommand> tryPop();
   TrainerCommand waitPop();  // blocks until a command arrives
+  // Waits at most `timeout`; nullopt when nothing arrived.
+  std::optional<TrainerCommand> waitPopFor(std::chrono::milliseconds timeout);
 
  private:
   std::mutex mutex_;

@@ -7,12 +7,29 @@
 #include "train/TrainerImpl.h"
 
 namespace longmim {
+namespace {
+
+const char* const kPausedBeat = R"({"paused":true})";
+
+}  // namespace
 
 Trainer::Impl::Directive Trainer::Impl::handleCommands(int epoch) {
   bool paused = false;
   for (;;) {
-    std::optional<TrainerCommand> next =
-        paused ? std::optional<TrainerCommand>(commands.waitPop()) : commands.tryPop();
+    std::optional<TrainerCommand> next;
+    if (!paused) {
+      next = commands.tryPop();
+    } else if (!group) {
+      next = commands.waitPop();
+    } else {
+      // The other workers wait in sharedCommands' broadcast: a beat every second tells them the
+      // pause goes on, so that a long pause never reaches the group's timeout.
+      next = commands.waitPopFor(std::chrono::seconds(1));
+      if (!next) {
+        group->broadcastText(kPausedBeat);
+        continue;
+      }
+    }
     if (!next)
       return Directive::Go;
     switch (next->kind) {
@@ -70,7 +87,18 @@ Trainer::Impl::Directive Trainer::Impl::sharedCommands(int epoch) {
     group->broadcastText(message.dump());
     return directive;
   }
-  message = nlohmann::json::parse(group->broadcastText(std::string()));
+  bool paused = false;
+  for (;;) {
+    message = nlohmann::json::parse(group->broadcastText(std::string()));
+    if (!message.contains("paused"))
+      break;
+    if (!paused) {
+      paused = true;
+      setState(TrainerState::Paused);
+    }
+  }
+  if (paused)
+    setState(TrainerState::Running);
   for (const nlohmann::json& e : message["edits"]) {
     applyEdit(TrainerCommand::edit(e["key"].get<std::string>(), e["value"],
                                    e["source"].get<std::string>()),

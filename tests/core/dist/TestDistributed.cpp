@@ -8,12 +8,18 @@
 
 #include <torch/torch.h>
 
+#include <atomic>
+#include <chrono>
 #include <functional>
+#include <memory>
 #include <thread>
 
 #include "Error.h"
 #include "ErrorOf.h"
+#include "config/Presets.h"
 #include "dist/Distributed.h"
+#include "synth/DatasetSynthesizer.h"
+#include "train/Trainer.h"
 
 using namespace longmim;
 
@@ -66,8 +72,26 @@ void onEveryRank(int size, const std::function<void(dist::ProcessGroup&)>& body)
 
 }  // namespace
 
+// Records what a worker's trainer reports; rank 0's also pauses, edits and continues.
+struct WorkerRecorder : TrainerObserver {
+  std::function<void(int, int)> onBatch;
+  std::atomic<bool> sawPause{false};
+  std::vector<EditRecord> edits;
+  void batchDone(int epoch, int batch, int, double) override {
+    if (onBatch)
+      onBatch(epoch, batch);
+  }
+  void stateChanged(TrainerState state) override {
+    if (state == TrainerState::Paused)
+      sawPause = true;
+  }
+  void hyperparameterEdited(const EditRecord& e) override { edits.push_back(e); }
+};
+
 class TestDistributed : public QObject {
   Q_OBJECT
+
+  QTemporaryDir dir_;
 
  private Q_SLOTS:
   // torch.utils.data.DistributedSampler(shuffle=False) on 10 indices, 3 replicas, gives
@@ -146,6 +170,56 @@ class TestDistributed : public QObject {
     QVERIFY2(
         message.find("worker 0 of 2: cannot join the group at 127.0.0.1:") != std::string::npos,
         message.c_str());
+  }
+
+  // Two trainers as the two workers of one run: rank 0's pause holds both for longer than the
+  // group's timeout (2 s here) without ending the run, and its live edit reaches rank 1 at the
+  // same batch.
+  void pauseAndLiveEditsReachEveryWorker() {
+    QVERIFY(dir_.isValid());
+    synth::SynthJob job;
+    job.outputDir = dir_.filePath("data").toStdString();
+    job.count = 8;
+    job.seed = 9;
+    job.options.size = 64;
+    synth::DatasetSynthesizer(job).run();
+    TrainingConfig config = presetConfig("tiny");
+    config.dataDir = job.outputDir;
+    config.outputDir = dir_.filePath("runs").toStdString();
+    config.epochs = 2;
+    const int port = freePort();
+    std::vector<std::unique_ptr<Trainer>> trainers;
+    std::vector<std::unique_ptr<WorkerRecorder>> recorders;
+    for (int rank = 0; rank < 2; ++rank) {
+      TrainerOptions options{config, {}, true, worldOf(rank, 2, port)};
+      options.world.timeoutSeconds = 2;
+      recorders.push_back(std::make_unique<WorkerRecorder>());
+      trainers.push_back(std::make_unique<Trainer>(options, recorders.back().get()));
+    }
+    std::thread continuer;
+    recorders[0]->onBatch = [&](int epoch, int batch) {
+      if (epoch != 1 || batch != 1)
+        return;
+      trainers[0]->post({TrainerCommand::Kind::Pause});
+      trainers[0]->post(TrainerCommand::edit("LAMBDA_L2", 2.5));
+      continuer = std::thread([&] {
+        std::this_thread::sleep_for(std::chrono::seconds(4));  // twice the group's timeout
+        trainers[0]->post({TrainerCommand::Kind::Continue});
+      });
+    };
+    std::vector<RunResult> results(2);
+    std::thread rank1([&] { results[1] = trainers[1]->run(); });
+    results[0] = trainers[0]->run();
+    rank1.join();
+    continuer.join();
+    QVERIFY2(results[0].outcome == RunOutcome::Completed, results[0].message.c_str());
+    QVERIFY2(results[1].outcome == RunOutcome::Completed, results[1].message.c_str());
+    QVERIFY(recorders[0]->sawPause);
+    QVERIFY(recorders[1]->sawPause);
+    QCOMPARE(recorders[1]->edits.size(), size_t(1));
+    QCOMPARE(recorders[1]->edits[0].key, std::string("LAMBDA_L2"));
+    QCOMPARE(recorders[1]->edits[0].optimizerStep, recorders[0]->edits.at(0).optimizerStep);
+    QVERIFY(results[1].runDir.empty());  // rank 0 alone writes the run folder
   }
 
   void ncclIsRefusedClearly() {
