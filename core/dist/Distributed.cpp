@@ -156,6 +156,7 @@ void ProcessGroup::broadcastFromMain(const std::vector<at::Tensor>& tensors) {
 
 void ProcessGroup::averageGradients(const std::vector<at::Tensor>& parameters) {
   torch::NoGradGuard noGrad;
+  const auto start = std::chrono::steady_clock::now();
   std::vector<at::Tensor> gradients;
   for (const at::Tensor& p : parameters) {
     if (!p.requires_grad())
@@ -174,6 +175,9 @@ void ProcessGroup::averageGradients(const std::vector<at::Tensor>& parameters) {
     for (size_t i = 0; i < bucket.size(); ++i)
       bucket[i].copy_(parts[i]);
   }
+  gradientSeconds_ +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ++gradientReductions_;
 }
 
 std::vector<double> ProcessGroup::sum(const std::vector<double>& values) {

@@ -41,10 +41,16 @@ class ProcessGroup {
   std::string broadcastText(const std::string& text);
   void barrier();
 
+  // Seconds spent in averageGradients so far, and how many calls (for the communication share).
+  double gradientSeconds() const { return gradientSeconds_; }
+  int64_t gradientReductions() const { return gradientReductions_; }
+
  private:
   struct Impl;
   WorldSpec world_;
   std::unique_ptr<Impl> impl_;
+  double gradientSeconds_ = 0.0;
+  int64_t gradientReductions_ = 0;
 };
 
 // Which of an epoch's `order` a rank trains on, as torch's DistributedSampler: the order padded

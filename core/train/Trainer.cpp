@@ -337,6 +337,14 @@ std::string Trainer::Impl::divergenceMessage(int epoch, int batch,
 
 RunResult Trainer::Impl::finish(RunOutcome outcome, int epochsCompleted) {
   const char* status = runOutcomeName(outcome);  // "completed", ..., "diverged", "failed"
+  if (group && group->gradientReductions() > 0) {
+    std::ostringstream text;
+    text << "gradient all-reduce: " << group->gradientSeconds() << " s over "
+         << group->gradientReductions() << " optimizer steps ("
+         << 1000.0 * group->gradientSeconds() / static_cast<double>(group->gradientReductions())
+         << " ms per step, worker " << group->rank() << ")";
+    say(LogLevel::Info, text.str());
+  }
   try {
     writeParams(status);
     if (log)
