@@ -100,6 +100,13 @@ RunResult Trainer::Impl::run() {
         return finish(RunOutcome::Diverged, completed);
       }
       if (end == EpochEnd::Interrupted) {
+        if (group) {
+          // Every worker stopped at the same batch: the checkpoint holds the whole group's loss
+          // sums and the average of its gradients accumulated since the last step.
+          int samples = 0;
+          reduceEpoch(epochSums, samples);
+          group->averageGradients(model->parameters());
+        }
         save(makeCheckpoint(CheckpointKind::Interrupted, epoch - 1, stopBatch));
         failureMessage = "stopped at epoch " + std::to_string(epoch) + ", batch " +
                          std::to_string(stopBatch) + "; continue with -c " + lastCheckpoint;

@@ -39,6 +39,7 @@ Checkpoint Trainer::Impl::makeCheckpoint(CheckpointKind kind, int completedEpoch
   nlohmann::ordered_json scheduler = schedule->toJson();
   scheduler["step"] = optimizerStep;
   scheduler["lr_multiplier"] = lrMultiplier;
+  scheduler["world_size"] = group ? group->size() : 1;  // whose shards batchInEpoch counts
   c.schedulerJson = scheduler.dump();
   c.epoch = completedEpochs;
   c.batchInEpoch = batchInEpoch;

@@ -171,9 +171,24 @@ void Trainer::Impl::restoreCheckpoint() {
   // with that epoch's sums and the gradients accumulated since the last optimizer step.
   startEpoch = c.epoch + 1;
   startBatch = c.batchInEpoch > 0 ? c.batchInEpoch : 0;
-  if (c.batchInEpoch > 0) {
-    if (!c.epochSumsJson.empty())  // older checkpoints: the epoch's loss covers what follows
+  const int savedWorld = scheduler.value("world_size", 1);
+  const int world = group ? group->size() : 1;
+  if (c.batchInEpoch > 0 && savedWorld != world) {
+    // Its position counts batches of shards of `savedWorld` workers: another number of workers
+    // would take other pairs for the rest of the epoch.
+    throw ConfigError("LONGITUDINAL_MIM_EPOCHS",
+                      options.resumeCheckpoint + " was written inside epoch " +
+                          std::to_string(c.epoch + 1) + " by " + std::to_string(savedWorld) +
+                          " worker process" + (savedWorld == 1 ? "" : "es") + "; resume it with " +
+                          std::to_string(savedWorld) + " (--nproc " + std::to_string(savedWorld) +
+                          "), or resume an epoch checkpoint on any number of workers");
+  }
+  if (c.batchInEpoch > 0 && isMain()) {  // rank 0 alone carries the epoch's sums so far
+    if (!c.epochSumsJson.empty())        // older checkpoints: the epoch's loss covers what follows
       resumedSums = LossAverager::fromJson(nlohmann::json::parse(c.epochSumsJson));
+  }
+  if (c.batchInEpoch > 0) {
+    // Saved averaged over the workers (see run()), so every worker goes on from the same ones.
     for (const auto& [index, gradient] : c.accumulatedGradients)
       resumedGradients.emplace_back(static_cast<size_t>(index), gradient);
   }

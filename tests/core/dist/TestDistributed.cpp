@@ -10,6 +10,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <thread>
@@ -88,12 +90,46 @@ struct WorkerRecorder : TrainerObserver {
   void hyperparameterEdited(const EditRecord& e) override { edits.push_back(e); }
 };
 
+// Runs the two workers of one run as two trainers of this process; rank 0's recorder may post.
+std::vector<RunResult> runTwoWorkers(const TrainingConfig& config, const std::string& resume,
+                                     std::vector<std::unique_ptr<Trainer>>& trainers,
+                                     std::vector<std::unique_ptr<WorkerRecorder>>& recorders,
+                                     int timeoutSeconds = 60) {
+  const int port = freePort();
+  trainers.clear();
+  if (recorders.size() < 2) {
+    recorders.clear();
+    for (int rank = 0; rank < 2; ++rank)
+      recorders.push_back(std::make_unique<WorkerRecorder>());
+  }
+  for (int rank = 0; rank < 2; ++rank) {
+    TrainerOptions options{config, resume, true, worldOf(rank, 2, port)};
+    options.world.timeoutSeconds = timeoutSeconds;
+    trainers.push_back(std::make_unique<Trainer>(options, recorders[rank].get()));
+  }
+  std::vector<RunResult> results(2);
+  std::thread rank1([&] { results[1] = trainers[1]->run(); });
+  results[0] = trainers[0]->run();
+  rank1.join();
+  return results;
+}
+
 class TestDistributed : public QObject {
   Q_OBJECT
 
   QTemporaryDir dir_;
 
  private Q_SLOTS:
+  void initTestCase() {
+    QVERIFY(dir_.isValid());
+    synth::SynthJob job;
+    job.outputDir = dir_.filePath("data").toStdString();
+    job.count = 8;
+    job.seed = 9;
+    job.options.size = 64;
+    synth::DatasetSynthesizer(job).run();
+  }
+
   // torch.utils.data.DistributedSampler(shuffle=False) on 10 indices, 3 replicas, gives
   // [0,3,6,9], [1,4,7,0], [2,5,8,1]: padded with the order's start, every 3rd from the rank.
   void shardsAsDistributedSampler() {
@@ -176,15 +212,8 @@ class TestDistributed : public QObject {
   // group's timeout (2 s here) without ending the run, and its live edit reaches rank 1 at the
   // same batch.
   void pauseAndLiveEditsReachEveryWorker() {
-    QVERIFY(dir_.isValid());
-    synth::SynthJob job;
-    job.outputDir = dir_.filePath("data").toStdString();
-    job.count = 8;
-    job.seed = 9;
-    job.options.size = 64;
-    synth::DatasetSynthesizer(job).run();
     TrainingConfig config = presetConfig("tiny");
-    config.dataDir = job.outputDir;
+    config.dataDir = dir_.filePath("data").toStdString();
     config.outputDir = dir_.filePath("runs").toStdString();
     config.epochs = 2;
     const int port = freePort();
@@ -220,6 +249,69 @@ class TestDistributed : public QObject {
     QCOMPARE(recorders[1]->edits[0].key, std::string("LAMBDA_L2"));
     QCOMPARE(recorders[1]->edits[0].optimizerStep, recorders[0]->edits.at(0).optimizerStep);
     QVERIFY(results[1].runDir.empty());  // rank 0 alone writes the run folder
+  }
+
+  // Stopped inside an epoch and inside an accumulation group, the two workers' checkpoint (the
+  // group's loss sums, its averaged partial gradients) resumes to the losses of the uninterrupted
+  // run; one process is refused that checkpoint, whose position counts two workers' shards.
+  void interruptedMidEpochResumesOnTheSameWorkers() {
+    TrainingConfig config = presetConfig("tiny");
+    config.dataDir = dir_.filePath("data").toStdString();
+    config.outputDir = dir_.filePath("runs").toStdString();
+    config.epochs = 2;
+    config.updateEveryBatches = 2;
+    // The two trainers share this process's random generator and OpenMP pool (two worker
+    // processes would not): without dropout and augmentation nothing draws from the generator, and
+    // on one thread each no team's size (hence no sum's order) depends on the other.
+    config.augment = false;
+    config.dropout = 0.0;
+    config.numThreads = 1;
+    std::vector<std::unique_ptr<Trainer>> trainers;
+    std::vector<std::unique_ptr<WorkerRecorder>> recorders;
+    config.runName = "cut";
+    for (int rank = 0; rank < 2; ++rank)
+      recorders.push_back(std::make_unique<WorkerRecorder>());
+    recorders[0]->onBatch = [&](int epoch, int batch) {
+      if (epoch == 2 && batch == 1)
+        trainers[0]->post({TrainerCommand::Kind::StopAfterStep});
+    };
+    const std::vector<RunResult> cut = runTwoWorkers(config, {}, trainers, recorders);
+    QVERIFY2(cut[0].outcome == RunOutcome::Interrupted, cut[0].message.c_str());
+    QVERIFY2(cut[1].outcome == RunOutcome::Interrupted, cut[1].message.c_str());
+    // Both continuations start from saved states (the two trainers of this process draw their
+    // initial weights from one shared generator, so two fresh runs would not start alike): the
+    // end of epoch 1, run through epoch 2 uninterrupted, against the stop inside epoch 2.
+    const std::filesystem::path runs(config.outputDir);
+    std::filesystem::copy(runs / "cut", runs / "cut_copy",
+                          std::filesystem::copy_options::recursive);
+    const std::string checkpoint = (runs / "cut_copy" / "longitudinal_mim_interrupted.pt").string();
+    QVERIFY(std::filesystem::exists(checkpoint));
+    recorders.clear();
+    const std::vector<RunResult> whole = runTwoWorkers(
+        config, (runs / "cut" / "longitudinal_mim_epoch_1.pt").string(), trainers, recorders);
+    QVERIFY2(whole[0].outcome == RunOutcome::Completed, whole[0].message.c_str());
+
+    TrainerOptions single{config, checkpoint, true, {}};
+    WorkerRecorder quiet;
+    const RunResult refused = Trainer(single, &quiet).run();
+    QVERIFY(refused.outcome == RunOutcome::Failed);
+    QVERIFY2(refused.message.find("was written inside epoch 2 by 2 worker processes; resume it "
+                                  "with 2 (--nproc 2)") != std::string::npos,
+             refused.message.c_str());
+
+    recorders.clear();
+    const std::vector<RunResult> resumed = runTwoWorkers(config, checkpoint, trainers, recorders);
+    QVERIFY2(resumed[0].outcome == RunOutcome::Completed, resumed[0].message.c_str());
+    const EpochRecord& a = whole[0].history.epochs.back();
+    const EpochRecord& b = resumed[0].history.epochs.back();
+    QVERIFY2(
+        std::fabs(a.trainTotal - b.trainTotal) <= 1e-7 * std::fabs(a.trainTotal),
+        qPrintable(
+            QString("train %1 vs %2").arg(a.trainTotal, 0, 'g', 10).arg(b.trainTotal, 0, 'g', 10)));
+    QVERIFY2(
+        std::fabs(*a.valTotal - *b.valTotal) <= 1e-7 * std::fabs(*a.valTotal),
+        qPrintable(
+            QString("val %1 vs %2").arg(*a.valTotal, 0, 'g', 10).arg(*b.valTotal, 0, 'g', 10)));
   }
 
   void ncclIsRefusedClearly() {
