@@ -43,9 +43,12 @@ Commands:
   model summary [--arch A] [--preset P] [--config F] [--set KEY=VALUE ...] [--json]
                      Parameters per part, output shape and estimated GFLOPs of a model.
   train [-c CKPT] [-n NAME] [--config F] [--preset P] [--data DIR] [--output DIR]
-        [--set KEY=VALUE ...] [--tensorboard [DIR]]
+        [--set KEY=VALUE ...] [--tensorboard [DIR]] [--nproc N] [--nnodes M --node-rank R
+        --master-addr HOST --master-port P] [--backend auto|gloo|nccl]
                      Train (on the demo dataset without --data); Ctrl-C stops after the current
-                     batch with a checkpoint that -c resumes exactly.
+                     batch with a checkpoint that -c resumes exactly. --nproc: N worker
+                     processes, one data-parallel run (also RANK / WORLD_SIZE / MASTER_ADDR /
+                     MASTER_PORT from a cluster's launcher).
   predict --checkpoint CKPT PRIOR CURRENT -o OUT.nii.gz [--png OUT.png] [--ground-truth GT]
   predict --checkpoint CKPT --data DIR -o OUTDIR
                      Predicted difference maps, with L1 / L2 / SSIM where ground truth exists.

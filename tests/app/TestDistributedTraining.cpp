@@ -132,6 +132,34 @@ class TestDistributedTraining : public QObject {
       QVERIFY(std::fabs(r.toDouble() - model.value("pearson_r").toDouble()) < 1e-6);
   }
 
+  // Launcher options that cannot work are refused before anything starts, naming the option.
+  void badLauncherOptionsAreRefused_data() {
+    QTest::addColumn<QStringList>("options");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("no workers") << QStringList{"--nproc", "0"}
+                                << "--nproc must be a whole number of at least 1 (got '0')";
+    QTest::newRow("not a number") << QStringList{"--nproc", "two"}
+                                  << "--nproc must be a whole number of at least 1 (got 'two')";
+    QTest::newRow("node rank") << QStringList{"--nnodes", "2", "--node-rank", "2"}
+                               << "--node-rank must be below --nnodes";
+    QTest::newRow("several machines, no port")
+        << QStringList{"--nnodes", "2", "--node-rank", "1", "--master-addr", "127.0.0.1"}
+        << "--master-port is needed when the run spans several machines";
+    QTest::newRow("backend") << QStringList{"--backend", "mpi"}
+                             << "--backend must be auto, gloo or nccl (got 'mpi')";
+  }
+  void badLauncherOptionsAreRefused() {
+    QFETCH(QStringList, options);
+    QFETCH(QString, message);
+    QProcess train;
+    train.start(kCli, trainArguments("refused", 1) + options);
+    QVERIFY(train.waitForFinished(120000));
+    const QString err = QString::fromUtf8(train.readAllStandardError());
+    QCOMPARE(train.exitCode(), 1);
+    QVERIFY2(err.contains(message), qPrintable(err));
+    QVERIFY(!QFileInfo::exists(path("runs/refused")));
+  }
+
   // A checkpoint of the 2-worker run goes on in one process (the schedule and position are
   // global).
   void twoWorkerCheckpointResumesInOneProcess() {
