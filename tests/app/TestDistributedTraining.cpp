@@ -199,10 +199,10 @@ class TestDistributedTraining : public QObject {
   void ctrlCWritesOneCheckpointThatResumes() {
     QProcess train;
     train.setProcessChannelMode(QProcess::MergedChannels);
-    train.start(kCli, trainArguments("ctrlc", 3) << "--nproc"
+    train.start(kCli, trainArguments("ctrlc", 8) << "--nproc"
                                                  << "2");
     QString out;
-    while (!out.contains("Epoch 1/3")) {
+    while (!out.contains("Epoch 1/8")) {
       QVERIFY2(train.waitForReadyRead(300000), qPrintable(out));
       out += QString::fromUtf8(train.readAll());
     }
@@ -220,7 +220,7 @@ class TestDistributedTraining : public QObject {
     QVERIFY(resume.waitForFinished(600000));
     const QString resumed = QString::fromUtf8(resume.readAll());
     QVERIFY2(resume.exitCode() == 0, qPrintable(resumed));
-    QVERIFY2(resumed.contains("Training complete: 3 epochs"), qPrintable(resumed));
+    QVERIFY2(resumed.contains("Training complete: 8 epochs"), qPrintable(resumed));
   }
 
   // A worker killed mid-run: the other stops with a message naming itself and the failed
