@@ -5,6 +5,7 @@
 #include <QDockWidget>
 #include <QKeySequence>
 #include <QMenuBar>
+#include <QSpinBox>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolBar>
@@ -162,6 +163,20 @@ void MainWindow::createTrainingMenu() {
     training->addAction(action);
     trainingToolBar_->addAction(action);
   }
+  // Data-parallel: the studio's trainer is rank 0 of this many processes (docs/distributed.md).
+  auto* workers = new QSpinBox(this);
+  workers->setObjectName(QStringLiteral("workerProcessesSpin"));
+  workers->setRange(1, 64);
+  workers->setPrefix(tr("Workers: "));
+  workers->setToolTip(
+      tr("Worker processes of the next run: one data-parallel run, BATCH_SIZE per "
+         "worker, the cores shared between them"));
+  trainingToolBar_->addWidget(workers);
+  connect(workers, qOverload<int>(&QSpinBox::valueChanged), session_,
+          &TrainingSession::setWorkerProcesses);
+  connect(session_, &TrainingSession::stateChanged, workers,
+          [this, workers] { workers->setEnabled(!session_->isActive()); });
+  connect(session_, &TrainingSession::finished, workers, [workers] { workers->setEnabled(true); });
   training->addSeparator();
   addReaction<EvaluateCheckpointReaction>(training, this);
   connect(actions_, &TrainingActions::runStarting, this,

@@ -9,10 +9,12 @@
 #include <QThread>
 #include <algorithm>
 #include <mutex>
+#include <thread>
 
 #include "RunFigures.h"
 #include "train/Trainer.h"
 #include "training/HistoryModel.h"
+#include "training/WorkerProcesses.h"
 
 namespace longmim::studio {
 
@@ -143,7 +145,12 @@ class TrainingSession::Relay : public longmim::TrainerObserver {
 };
 
 TrainingSession::TrainingSession(QObject* parent)
-    : QObject(parent), historyModel_(new HistoryModel(this)) {
+    : QObject(parent),
+      historyModel_(new HistoryModel(this)),
+      workerProcesses_(new WorkerProcesses(this)) {
+  connect(workerProcesses_, &WorkerProcesses::workerFailed, this, [this](const QString& message) {
+    Q_EMIT messageLogged(longmim::LogLevel::Error, message);
+  });
   flushTimer_.setInterval(100);
   connect(&flushTimer_, &QTimer::timeout, this, &TrainingSession::flush);
 }
@@ -180,6 +187,22 @@ bool TrainingSession::start(const longmim::TrainingConfig& config,
   lastEpochSeconds_ = 0.0;
   relay_ = std::make_unique<Relay>(this);
   longmim::TrainerOptions options{config, resumeCheckpoint.toStdString(), true, {}};
+  if (workers_ > 1) {
+    // This trainer is rank 0; the others share the cores with it.
+    const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    options.config.numThreads = std::max(1, cores / workers_);
+    const int port = freeLoopbackPort();
+    QString error;
+    if (!workerProcesses_->start(options.config, resumeCheckpoint, workers_, port, &error)) {
+      Q_EMIT messageLogged(longmim::LogLevel::Error, error);
+      return false;
+    }
+    options.world.rank = 0;
+    options.world.worldSize = workers_;
+    options.world.masterAddress = "127.0.0.1";
+    options.world.masterPort = port;
+    options.world.timeoutSeconds = 120;
+  }
   trainer_ = std::make_unique<longmim::Trainer>(std::move(options), relay_.get());
   active_ = true;
   state_ = longmim::TrainerState::Preparing;
@@ -218,6 +241,7 @@ bool TrainingSession::start(const longmim::TrainingConfig& config,
       result_ = lost;
       active_ = false;
       flushTimer_.stop();
+      workerProcesses_->stop();
       Q_EMIT finished(lost);
     }
   });
@@ -360,6 +384,7 @@ void TrainingSession::flush() {
       Q_EMIT stateChanged(state_);
     }
     flushing_ = false;
+    workerProcesses_->stop();  // they end with rank 0 (a stop reaches them through the group)
     Q_EMIT finished(*result_);
     return;
   }

@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QString>
 #include <QTimer>
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -36,6 +37,8 @@ struct TrainingProgress {
   double etaSeconds = -1.0;  // < 0: not known yet
 };
 
+class WorkerProcesses;
+
 class TrainingSession : public QObject {
   Q_OBJECT
 
@@ -48,6 +51,11 @@ class TrainingSession : public QObject {
   // configuration wins except for paths, threads, device and the live keys. Returns false (and
   // emits nothing) when a run is already active.
   bool start(const longmim::TrainingConfig& config, const QString& resumeCheckpoint = {});
+
+  // Worker processes of the next run (1: the studio alone; N > 1: the studio's trainer is rank 0
+  // of N, ranks 1..N-1 are `longmim train` processes, each with its share of the cores).
+  void setWorkerProcesses(int workers) { workers_ = std::max(1, workers); }
+  int workerProcesses() const { return workers_; }
 
   // Commands, applied at the next batch boundary; ignored when no run is active.
   void pause();
@@ -114,6 +122,8 @@ class TrainingSession : public QObject {
   QElapsedTimer sessionClock_;
   double lastEpochSeconds_ = 0.0;
   quint64 runGeneration_ = 0;  // which start() the thread of this run belongs to
+  int workers_ = 1;
+  WorkerProcesses* workerProcesses_ = nullptr;
 };
 
 }  // namespace longmim::studio

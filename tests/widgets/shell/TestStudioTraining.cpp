@@ -15,6 +15,7 @@
 #include <QPushButton>
 #include <QScreen>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -280,6 +281,30 @@ class TestStudioTraining : public QObject {
     window.trainingActions()->stop()->trigger();
     QVERIFY(finished.wait(60000));
     QVERIFY(window.configForm()->editorFor(QStringLiteral("IMG_SIZE"))->isEnabled());
+  }
+
+  // "Workers: 2" in the training toolbar: the studio's trainer is rank 0 and one `longmim train`
+  // process rank 1; one run folder, the curves follow rank 0, the field locked while it runs.
+  void twoWorkerProcessesTrainOneRunFromTheStudio() {
+    MainWindow window;
+    show(window);
+    prepare(window, 2);
+    auto* workers = window.findChild<QSpinBox*>(QStringLiteral("workerProcessesSpin"));
+    QVERIFY(workers);
+    workers->setValue(2);
+    QCOMPARE(window.session()->workerProcesses(), 2);
+    QSignalSpy finished(&window, &MainWindow::trainingFinished);
+    window.trainingActions()->start()->trigger();
+    QVERIFY(!workers->isEnabled());
+    QVERIFY(finished.wait(300000));
+    QVERIFY2(finished.at(0).at(1).toString() == QStringLiteral("completed"),
+             qPrintable(logText(window)));
+    const QString runDir = finished.at(0).at(0).toString();
+    QVERIFY(QFileInfo::exists(runDir + QStringLiteral("/longitudinal_mim_epoch_2.pt")));
+    QVERIFY2(logText(window).contains(QStringLiteral("2 workers: effective batch")),
+             qPrintable(logText(window)));
+    QTRY_COMPARE(window.lossPlot()->pointCount(LiveLossPlot::Curve::TrainEpochs), 2);
+    QVERIFY(workers->isEnabled());
   }
 
   void theViewerFollowsTheTrainersSample() {
