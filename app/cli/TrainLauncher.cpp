@@ -1,16 +1,14 @@
 #include "TrainLauncher.h"
 
-#include <netinet/in.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
-#include <csignal>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -20,6 +18,7 @@
 
 #include "CliCommon.h"
 #include "Error.h"
+#include "dist/FreePort.h"
 
 namespace longmim::cli {
 namespace {
@@ -27,22 +26,6 @@ namespace {
 std::atomic<int> launcherInterrupts{0};
 void onLauncherInterrupt(int) {
   ++launcherInterrupts;
-}
-
-int freeLoopbackPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof(address);
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    if (fd >= 0)
-      ::close(fd);
-    throw Error(std::string("cannot find a free port for the workers: ") + std::strerror(errno));
-  }
-  ::close(fd);
-  return ntohs(address.sin_port);
 }
 
 int exitStatusOf(int status) {
@@ -65,7 +48,9 @@ int launchWorkers(const LaunchOptions& options, const QStringList& workerArgumen
   if (o.masterPort == 0) {
     if (o.nnodes > 1)
       throw UsageError("--master-port is needed when the run spans several machines (--nnodes)");
-    o.masterPort = freeLoopbackPort();
+    o.masterPort = dist::freeLoopbackPort();
+    if (o.masterPort == 0)
+      throw Error(std::string("cannot find a free port for the workers: ") + std::strerror(errno));
   }
   const int world = o.nnodes * o.nproc;
   std::vector<std::string> arguments{"longmim"};

@@ -12,25 +12,17 @@
 
 #include <cmath>
 
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
+
+#include "dist/FreePort.h"
 
 namespace {
 
 const QString kCli = QStringLiteral(LONGMIM_BINARY_DIR "/app/longmim");
 
 int freePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  socklen_t length = sizeof(address);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
+  return longmim::dist::freeLoopbackPort();
 }
 
 void startWorker(QProcess& process, int rank, int port, const QStringList& arguments) {

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "RunFigures.h"
+#include "dist/FreePort.h"
 #include "train/Trainer.h"
 #include "training/HistoryModel.h"
 #include "training/WorkerProcesses.h"
@@ -191,7 +192,7 @@ bool TrainingSession::start(const longmim::TrainingConfig& config,
     // This trainer is rank 0; the others share the cores with it.
     const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
     options.config.numThreads = std::max(1, cores / workers_);
-    const int port = freeLoopbackPort();
+    const int port = longmim::dist::freeLoopbackPort();
     QString error;
     if (!workerProcesses_->start(options.config, resumeCheckpoint, workers_, port, &error)) {
       Q_EMIT messageLogged(longmim::LogLevel::Error, error);

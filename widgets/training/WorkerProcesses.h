@@ -43,7 +43,4 @@ class WorkerProcesses : public QObject {
   bool stopping_ = false;
 };
 
-// A loopback port the kernel just handed out (for the group's store).
-int freeLoopbackPort();
-
 }  // namespace longmim::studio

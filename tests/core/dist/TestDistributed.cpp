@@ -2,8 +2,6 @@
 // its own c10d TCPStore client and Gloo group, as two worker processes would have.
 #include <QtTest/QtTest>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <torch/torch.h>
@@ -20,6 +18,7 @@
 #include "ErrorOf.h"
 #include "config/Presets.h"
 #include "dist/Distributed.h"
+#include "dist/FreePort.h"
 #include "synth/DatasetSynthesizer.h"
 #include "train/Trainer.h"
 
@@ -29,15 +28,7 @@ namespace {
 
 // A port the kernel just gave out, for the group's store (loopback only).
 int freePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  socklen_t length = sizeof(address);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
+  return longmim::dist::freeLoopbackPort();
 }
 
 dist::WorldSpec worldOf(int rank, int size, int port) {
