@@ -215,6 +215,12 @@ std::vector<ConfigField> buildFields() {
                           "auto: CUDA when LibTorch sees a GPU, otherwise the CPU."));
   f.push_back(intField("NUM_THREADS", G::Optimisation, &C::numThreads, 0, 1024,
                        "CPU threads for tensor operations; 0 uses every core."));
+  f.push_back(
+      boolField("SYNC_BATCHNORM", G::Optimisation, &C::syncBatchNorm,
+                "With several worker processes: BatchNorm normalises with the statistics "
+                "of the whole group's batch (SyncBatchNorm), so W workers x BATCH_SIZE "
+                "train as one process x W*BATCH_SIZE; off, each worker uses its own "
+                "batch (DDP's default). Costs one all-reduce per BatchNorm layer and pass."));
   f.push_back(intField("LOG_EVERY_BATCHES", G::Optimisation, &C::logEveryBatches, 1, 1000000,
                        "Batches between two logged training points (console, curves, "
                        "metrics.csv)."));

@@ -65,6 +65,7 @@ struct TrainingConfig {
   std::string precision = "auto";
   std::string device = "auto";
   int numThreads = 0;  // 0: all cores
+  bool syncBatchNorm = false;
   int logEveryBatches = 10;
 
   // Losses

@@ -86,15 +86,30 @@ struct ProcessGroup::Impl {
   // Runs a collective; a peer that died or stalled becomes an Error naming this rank.
   template <typename Fn>
   void collective(const WorldSpec& world, const char* what, Fn&& fn) {
+    c10::intrusive_ptr<c10d::Work> work;
     try {
-      fn()->wait();
+      work = fn();
     } catch (const std::exception& e) {
-      std::string reason = e.what();
-      reason = reason.substr(0, reason.find('\n'));
-      throw Error("worker " + std::to_string(world.rank) + " of " +
-                  std::to_string(world.worldSize) + ": " + what +
-                  " failed -- another worker stopped or is not responding (" + reason + ")");
+      fail(world, what, e);
     }
+    wait(world, what, work);
+  }
+
+  static void wait(const WorldSpec& world, const char* what,
+                   const c10::intrusive_ptr<c10d::Work>& work) {
+    try {
+      work->wait();
+    } catch (const std::exception& e) {
+      fail(world, what, e);
+    }
+  }
+
+  [[noreturn]] static void fail(const WorldSpec& world, const char* what, const std::exception& e) {
+    std::string reason = e.what();
+    reason = reason.substr(0, reason.find('\n'));
+    throw Error("worker " + std::to_string(world.rank) + " of " + std::to_string(world.worldSize) +
+                ": " + what + " failed -- another worker stopped or is not responding (" + reason +
+                ")");
   }
 };
 
@@ -178,6 +193,23 @@ void ProcessGroup::averageGradients(const std::vector<at::Tensor>& parameters) {
   gradientSeconds_ +=
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ++gradientReductions_;
+}
+
+void ProcessGroup::sumInPlace(at::Tensor& tensor, const char* what) {
+  std::vector<at::Tensor> t{tensor};
+  impl_->collective(world_, what, [&] { return impl_->group->allreduce(t); });
+}
+
+std::function<void()> ProcessGroup::startSum(const at::Tensor& tensor, const char* what) {
+  std::vector<at::Tensor> t{tensor};
+  c10::intrusive_ptr<c10d::Work> work;
+  try {
+    work = impl_->group->allreduce(t);
+  } catch (const std::exception& e) {
+    Impl::fail(world_, what, e);
+  }
+  const WorldSpec world = world_;
+  return [world, what, work] { Impl::wait(world, what, work); };
 }
 
 std::vector<double> ProcessGroup::sum(const std::vector<double>& values) {

@@ -7,6 +7,7 @@
 #include <ATen/Tensor.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +36,12 @@ class ProcessGroup {
   // The gradients of `parameters` become their mean over the ranks (bucketed all-reduce; a
   // parameter without a gradient on every rank takes part as zeros).
   void averageGradients(const std::vector<at::Tensor>& parameters);
+  // `tensor` (contiguous) becomes its element-wise sum over the ranks, in place.
+  void sumInPlace(at::Tensor& tensor, const char* what);
+  // Starts that sum and returns at once (communication overlapped with computation); the
+  // returned function waits for it, throwing as the other collectives do. Every rank must start
+  // the same sums in the same order.
+  std::function<void()> startSum(const at::Tensor& tensor, const char* what);
   // The element-wise sum of `values` over the ranks.
   std::vector<double> sum(const std::vector<double>& values);
   // Rank 0's text on every rank.

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "Error.h"
+#include "model/SyncBatchNorm.h"
 
 namespace longmim::model {
 
@@ -162,7 +163,7 @@ BigEncoderImpl::BigEncoderImpl(const BigSpec& s) : spec(s) {
 }
 
 torch::Tensor BigEncoderImpl::forward(const torch::Tensor& x, std::vector<torch::Tensor>& skips) {
-  torch::Tensor h = torch::silu(stem_bn(countedConv(stem_conv, x)));
+  torch::Tensor h = torch::silu(batchNorm(*stem_bn, countedConv(stem_conv, x)));
   skips.clear();
   size_t next = 0;
   for (size_t i = 0; i < blockList.size(); ++i) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "model/SyncBatchNorm.h"
+
 namespace longmim::model {
 
 namespace nn = torch::nn;
@@ -136,14 +138,15 @@ MBConvBlockImpl::MBConvBlockImpl(const MBConvSpec& s) : spec(s) {
 torch::Tensor MBConvBlockImpl::forward(const torch::Tensor& x) {
   torch::Tensor h = x;
   if (expansion)
-    h = torch::silu(expansion->expand_bn(countedConv(expansion->expand_conv, h)));
+    h = torch::silu(batchNorm(*expansion->expand_bn, countedConv(expansion->expand_conv, h)));
   if (spec.stride == 2) {
     const int k = spec.kernel / 2;
     h = torch::constant_pad_nd(h, {k - 1, k, k - 1, k});  // left, right, top, bottom
   }
-  h = torch::silu(depthwise_conv->depthwise_norm(countedConv(depthwise_conv->depthwise_conv, h)));
+  h = torch::silu(
+      batchNorm(*depthwise_conv->depthwise_norm, countedConv(depthwise_conv->depthwise_conv, h)));
   h = squeeze_excite(h);
-  h = projection->project_bn(countedConv(projection->project_conv, h));
+  h = batchNorm(*projection->project_bn, countedConv(projection->project_conv, h));
   if (spec.residual) {
     if (spec.dropout > 0.0)
       h = torch::dropout(h, spec.dropout, is_training());

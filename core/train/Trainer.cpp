@@ -11,6 +11,7 @@
 #include "Error.h"
 #include "config/ConfigJson.h"
 #include "model/ModelFactory.h"
+#include "model/SyncBatchNorm.h"
 #include "train/AccumulationPlan.h"
 #include "train/RunFolder.h"
 #include "train/TrainerImpl.h"
@@ -56,6 +57,8 @@ RunResult Trainer::Impl::run() {
     if (resumeFrom)
       restoreCheckpoint();
     broadcastWeights();
+    if (group)
+      reducer = std::make_unique<dist::GradientReducer>(*group, model->parameters());
     if (startEpoch > config.epochs) {
       throw ConfigError("LONGITUDINAL_MIM_EPOCHS", options.resumeCheckpoint +
                                                        " has already completed all " +
@@ -214,6 +217,13 @@ Trainer::Impl::EpochEnd Trainer::Impl::trainEpoch(int epoch, int firstBatch, Epo
     const torch::Tensor baseline = next->prior.to(device);
     const torch::Tensor followup = next->current.to(device);
     const torch::Tensor target = next->diff.to(device);
+    // SYNC_BATCHNORM: the group's batch statistics, in this batch's forward and backward passes.
+    std::optional<model::BatchStatisticsSync> statistics;
+    if (group && config.syncBatchNorm) {
+      statistics.emplace([this](torch::Tensor& t) {
+        group->sumInPlace(t, "synchronising the BatchNorm statistics");
+      });
+    }
     const torch::Tensor prediction = predict(baseline, followup);
     const loss::LossResult result = composer->compute(prediction, target, epoch);
     // With several workers a loss one of them alone saw diverge shows in the averaged gradients
@@ -222,16 +232,18 @@ Trainer::Impl::EpochEnd Trainer::Impl::trainEpoch(int epoch, int firstBatch, Epo
       failureMessage = divergenceMessage(epoch, batch + 1, result);
       return EpochEnd::Diverged;
     }
+    const bool groupEnds = plan.endsGroup(batch);
+    if (reducer && groupEnds)  // DDP's all-reduce, only where the optimizer steps (no_sync)
+      reducer->arm();
     (result.total / static_cast<double>(plan.groupSize(batch))).backward();
     const int batchSize = static_cast<int>(baseline.size(0));
     averager.add(result, batchSize);
     samples += batchSize;
     samplesSinceLog += batchSize;
 
-    const bool groupEnds = plan.endsGroup(batch);
     if (groupEnds) {
-      if (group)  // DDP's all-reduce, only where the optimizer steps (no_sync in between)
-        group->averageGradients(model->parameters());
+      if (reducer)
+        reducer->finish();
       if (config.gradClipNorm > 0.0)
         torch::nn::utils::clip_grad_norm_(model->parameters(), config.gradClipNorm);
       bool finite = true;
@@ -344,14 +356,8 @@ std::string Trainer::Impl::divergenceMessage(int epoch, int batch,
 
 RunResult Trainer::Impl::finish(RunOutcome outcome, int epochsCompleted) {
   const char* status = runOutcomeName(outcome);  // "completed", ..., "diverged", "failed"
-  if (group && group->gradientReductions() > 0) {
-    std::ostringstream text;
-    text << "gradient all-reduce: " << group->gradientSeconds() << " s over "
-         << group->gradientReductions() << " optimizer steps ("
-         << 1000.0 * group->gradientSeconds() / static_cast<double>(group->gradientReductions())
-         << " ms per step, worker " << group->rank() << ")";
-    say(LogLevel::Info, text.str());
-  }
+  if (reducer && reducer->reductions() > 0)
+    say(LogLevel::Info, reducer->summary());
   try {
     writeParams(status);
     if (log)

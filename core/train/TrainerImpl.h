@@ -18,6 +18,7 @@
 #include "data/PairLoader.h"
 #include "data/TrainingData.h"
 #include "dist/Distributed.h"
+#include "dist/GradientReducer.h"
 #include "loss/LossComposer.h"
 #include "model/LongitudinalModel.h"
 #include "train/CheckpointStore.h"
@@ -37,7 +38,8 @@ struct Trainer::Impl {
   torch::Device device = torch::kCPU;
   // Data-parallel runs: the group of workers (null for one process). Rank 0 alone writes files.
   std::unique_ptr<dist::ProcessGroup> group;
-  std::vector<TrainerCommand> appliedEdits;  // by handleCommands, for the other workers
+  std::unique_ptr<dist::GradientReducer> reducer;  // the gradients' all-reduce, with the group
+  std::vector<TrainerCommand> appliedEdits;        // by handleCommands, for the other workers
 
   TrainingData data;
   std::unique_ptr<PairLoader> trainLoader;
