@@ -18,6 +18,7 @@
 #include <string>
 #include <thread>
 
+#include "GroupOnThreads.h"
 #include "config/Presets.h"
 #include "dist/Distributed.h"
 #include "dist/FreePort.h"
@@ -34,35 +35,11 @@ using namespace longmim;
 namespace {
 
 dist::WorldSpec worldOf(int rank, int size, int port) {
-  dist::WorldSpec w;
-  w.rank = rank;
-  w.worldSize = size;
-  w.masterPort = port;
-  w.timeoutSeconds = 60;
-  return w;
+  return test::loopbackWorld(rank, size, port);
 }
 
-// Runs `body(group)` on two ranks (threads); the first error, rethrown here.
 void onTwoRanks(const std::function<void(dist::ProcessGroup&)>& body) {
-  const int port = dist::freeLoopbackPort();
-  std::string errors[2];
-  std::thread threads[2];
-  for (int rank = 0; rank < 2; ++rank) {
-    threads[rank] = std::thread([&, rank] {
-      try {
-        dist::ProcessGroup group(worldOf(rank, 2, port));
-        body(group);
-      } catch (const std::exception& e) {
-        errors[rank] = e.what();
-      }
-    });
-  }
-  for (std::thread& t : threads)
-    t.join();
-  for (const std::string& e : errors) {
-    if (!e.empty())
-      throw std::runtime_error(e);
-  }
+  test::onEveryRank(2, body);
 }
 
 double relativeDifference(const torch::Tensor& a, const torch::Tensor& b) {

@@ -16,6 +16,7 @@
 
 #include "Error.h"
 #include "ErrorOf.h"
+#include "GroupOnThreads.h"
 #include "config/Presets.h"
 #include "dist/Distributed.h"
 #include "dist/FreePort.h"
@@ -26,42 +27,15 @@ using namespace longmim;
 
 namespace {
 
-// A port the kernel just gave out, for the group's store (loopback only).
 int freePort() {
   return longmim::dist::freeLoopbackPort();
 }
 
 dist::WorldSpec worldOf(int rank, int size, int port) {
-  dist::WorldSpec w;
-  w.rank = rank;
-  w.worldSize = size;
-  w.masterPort = port;
-  w.timeoutSeconds = 60;
-  return w;
+  return test::loopbackWorld(rank, size, port);
 }
 
-// Runs `body` on every rank of a fresh group of `size` threads; the first error, rethrown here.
-void onEveryRank(int size, const std::function<void(dist::ProcessGroup&)>& body) {
-  const int port = freePort();
-  std::vector<std::string> errors(static_cast<size_t>(size));
-  std::vector<std::thread> threads;
-  for (int rank = 0; rank < size; ++rank) {
-    threads.emplace_back([&, rank] {
-      try {
-        dist::ProcessGroup group(worldOf(rank, size, port));
-        body(group);
-      } catch (const std::exception& e) {
-        errors[static_cast<size_t>(rank)] = e.what();
-      }
-    });
-  }
-  for (std::thread& t : threads)
-    t.join();
-  for (const std::string& e : errors) {
-    if (!e.empty())
-      throw std::runtime_error(e);
-  }
-}
+using test::onEveryRank;
 
 }  // namespace
 
