@@ -3,6 +3,9 @@
 #include <torch/torch.h>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#ifdef USE_C10D_NCCL  // a LibTorch built with CUDA and NCCL (Debian's is not: never compiled here)
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#endif
 
 #include <algorithm>
 #include <chrono>
@@ -82,6 +85,7 @@ std::vector<size_t> shardOf(const std::vector<size_t>& order, int rank, int worl
 struct ProcessGroup::Impl {
   c10::intrusive_ptr<c10d::Store> store;
   c10::intrusive_ptr<c10d::ProcessGroup> group;
+  torch::Device device = torch::kCPU;  // where the group's own tensors live (CUDA under NCCL)
 
   // Runs a collective; a peer that died or stalled becomes an Error naming this rank.
   template <typename Fn>
@@ -115,11 +119,21 @@ struct ProcessGroup::Impl {
 
 ProcessGroup::ProcessGroup(const WorldSpec& world)
     : world_(world), impl_(std::make_unique<Impl>()) {
+#ifdef USE_C10D_NCCL
+  const bool nccl =
+      world_.backend == "nccl" || (world_.backend == "auto" && torch::cuda::is_available());
+  if (nccl && !torch::cuda::is_available()) {
+    throw ConfigError("DIST_BACKEND",
+                      "the NCCL backend needs a CUDA device; none is visible "
+                      "(use --backend gloo)");
+  }
+#else
   if (world_.backend == "nccl") {
     throw ConfigError("DIST_BACKEND",
                       "the NCCL backend needs a LibTorch built with CUDA; this one is CPU-only "
                       "(use --backend gloo)");
   }
+#endif
   const auto timeout = std::chrono::milliseconds(int64_t(world_.timeoutSeconds) * 1000);
   try {
     c10d::TCPStoreOptions options;
@@ -129,6 +143,18 @@ ProcessGroup::ProcessGroup(const WorldSpec& world)
     options.waitWorkers = true;
     options.timeout = timeout;
     impl_->store = c10::make_intrusive<c10d::TCPStore>(world_.masterAddress, options);
+#ifdef USE_C10D_NCCL
+    if (nccl) {  // one GPU per worker, chosen by LOCAL_RANK as torchrun does
+      auto ncclOptions = c10d::ProcessGroupNCCL::Options::create();
+      ncclOptions->timeout = timeout;
+      impl_->device = torch::Device(
+          torch::kCUDA, static_cast<c10::DeviceIndex>(
+                            world_.localRank % static_cast<int>(torch::cuda::device_count())));
+      impl_->group = c10::make_intrusive<c10d::ProcessGroupNCCL>(impl_->store, world_.rank,
+                                                                 world_.worldSize, ncclOptions);
+      return;
+    }
+#endif
     auto gloo = c10d::ProcessGroupGloo::Options::create(timeout);
     if (isLoopback(world_.masterAddress)) {
       gloo->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1"));
@@ -215,26 +241,30 @@ std::function<void()> ProcessGroup::startSum(const at::Tensor& tensor, const cha
 std::vector<double> ProcessGroup::sum(const std::vector<double>& values) {
   if (values.empty())
     return values;
-  std::vector<at::Tensor> t{torch::tensor(values, torch::kDouble)};
+  std::vector<at::Tensor> t{torch::tensor(values, torch::kDouble).to(impl_->device)};
   impl_->collective(world_, "summing the metrics", [&] { return impl_->group->allreduce(t); });
-  return std::vector<double>(t[0].data_ptr<double>(), t[0].data_ptr<double>() + values.size());
+  const at::Tensor host = t[0].cpu();
+  return std::vector<double>(host.data_ptr<double>(), host.data_ptr<double>() + values.size());
 }
 
 std::string ProcessGroup::broadcastText(const std::string& text) {
   c10d::BroadcastOptions options;
   options.rootRank = 0;
-  std::vector<at::Tensor> length{torch::tensor({static_cast<int64_t>(text.size())}, torch::kLong)};
+  std::vector<at::Tensor> length{
+      torch::tensor({static_cast<int64_t>(text.size())}, torch::kLong).to(impl_->device)};
   impl_->collective(world_, "sharing the commands",
                     [&] { return impl_->group->broadcast(length, options); });
   const int64_t n = length[0].item<int64_t>();
   if (n == 0)
     return {};
-  std::vector<at::Tensor> bytes{torch::zeros({n}, torch::kUInt8)};
+  at::Tensor host = torch::zeros({n}, torch::kUInt8);
   if (isMain())
-    std::memcpy(bytes[0].data_ptr<uint8_t>(), text.data(), text.size());
+    std::memcpy(host.data_ptr<uint8_t>(), text.data(), text.size());
+  std::vector<at::Tensor> bytes{host.to(impl_->device)};
   impl_->collective(world_, "sharing the commands",
                     [&] { return impl_->group->broadcast(bytes, options); });
-  return std::string(reinterpret_cast<const char*>(bytes[0].data_ptr<uint8_t>()),
+  host = bytes[0].cpu();
+  return std::string(reinterpret_cast<const char*>(host.data_ptr<uint8_t>()),
                      static_cast<size_t>(n));
 }
 
