@@ -2,22 +2,29 @@
 # Installs the Debian 12 packages Longitudinal MIM Studio builds and runs with.
 # Idempotent: packages that are already installed are skipped, so a second run does nothing.
 #
-#   packaging/install-deps.sh          build + run dependencies
+#   packaging/install-deps.sh          build + run dependencies, and what the .deb's build needs
+#                                      (help2man for the man pages; dpkg-dev and file for
+#                                      CPack's dpkg-shlibdeps step)
 #   packaging/install-deps.sh --dev    also the test helpers (python3-torch, python3-skimage,
-#                                      python3-nibabel for cross-checks; clang-format; clang-14 and
-#                                      its runtimes for the ASan/UBSan build and libFuzzer)
+#                                      python3-nibabel, python3-pydicom, python3-pil for
+#                                      cross-checks; clang-format; clang-14 and
+#                                      its runtimes for the ASan/UBSan build and libFuzzer;
+#                                      lintian, appstream, desktop-file-utils and bash-completion
+#                                      for packaging/test-package.sh)
 set -euo pipefail
 
 runtime_and_build=(
   build-essential cmake ninja-build ccache pkg-config
   qt6-base-dev libqt6opengl6-dev qt6-svg-dev
   libtorch-dev libopenblas0 libgloo-dev
-  libinsighttoolkit5-dev libvtk9-dev
+  libinsighttoolkit5-dev libgdcm-tools libvtk9-dev
   libqcustomplot2.1-qt6 libqcustomplot-dev nlohmann-json3-dev
   libprotobuf-dev protobuf-compiler libpng-dev
   xvfb xauth xdotool imagemagick
+  help2man dpkg-dev file
 )
-dev_extras=(python3-torch python3-nibabel python3-skimage clang-format clang-14 libclang-rt-14-dev)
+dev_extras=(python3-torch python3-nibabel python3-skimage python3-pydicom python3-pil clang-format
+            clang-14 libclang-rt-14-dev lintian appstream desktop-file-utils bash-completion)
 
 wanted=("${runtime_and_build[@]}")
 case "${1:-}" in

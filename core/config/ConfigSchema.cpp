@@ -94,6 +94,11 @@ std::vector<ConfigField> buildFields() {
                        "Side of the square images the model sees, in pixels. Every image is "
                        "resized to it.",
                        32));
+  f.push_back(choiceField("RESIZE_MODE", G::Data, &C::resizeMode, {"stretch", "pad"},
+                          "How an image of any aspect ratio becomes the IMG_SIZE square: stretch "
+                          "(each axis on its own, as the reference does) or pad (centred on a "
+                          "square, the proportions kept). Predictions are mapped back to the "
+                          "follow-up's own size either way."));
   f.push_back(doubleField("VAL_FRACTION", G::Data, &C::valFraction, {0.0, 0.9},
                           "Fraction of cases (never of pairs) held out for validation. The split "
                           "is deterministic from SEED."));

@@ -14,6 +14,7 @@ struct TrainingConfig {
   // Data
   std::string dataDir;  // empty: the embedded demo dataset
   int imgSize = 512;
+  std::string resizeMode = "stretch";  // "stretch" | "pad"
   double valFraction = 0.1;
   int seed = 42;
   bool cacheImages = false;

@@ -77,4 +77,41 @@ Image2D resizeImage(const Image2D& image, int rows, int cols) {
   return out;
 }
 
+Image2D fitToSquare(const Image2D& image, int size, bool pad, float fill) {
+  if (!pad || image.rows == image.cols)
+    return resizeImage(image, size, size);
+  const int side = std::max(image.rows, image.cols);
+  const int top = (side - image.rows) / 2;
+  const int left = (side - image.cols) / 2;
+  Image2D square(side, side, fill);
+  for (int r = 0; r < image.rows; ++r) {
+    std::copy_n(image.pixels.begin() + static_cast<std::ptrdiff_t>(r) * image.cols, image.cols,
+                square.pixels.begin() + static_cast<std::ptrdiff_t>(r + top) * side + left);
+  }
+  square.geometry = image.geometry;
+  for (unsigned d = 0; d < 2; ++d) {
+    // The canvas starts `left` columns / `top` rows before the image's first pixel.
+    const double shift = (d == 0 ? left : top) * image.geometry.spacing[d];
+    for (unsigned e = 0; e < 2; ++e)
+      square.geometry.origin[e] -= image.geometry.direction[e * 2 + d] * shift;
+  }
+  return resizeImage(square, size, size);
+}
+
+Image2D unfitFromSquare(const Image2D& map, int rows, int cols, bool pad) {
+  if (!pad || rows == cols)
+    return resizeImage(map, rows, cols);
+  const int side = std::max(rows, cols);
+  const Image2D square = resizeImage(map, side, side);
+  const int top = (side - rows) / 2;
+  const int left = (side - cols) / 2;
+  Image2D out(rows, cols);
+  for (int r = 0; r < rows; ++r) {
+    std::copy_n(square.pixels.begin() + static_cast<std::ptrdiff_t>(r + top) * side + left, cols,
+                out.pixels.begin() + static_cast<std::ptrdiff_t>(r) * cols);
+  }
+  out.geometry = square.geometry;
+  return out;
+}
+
 }  // namespace longmim

@@ -11,4 +11,14 @@ namespace longmim {
 // The geometry's spacing is scaled so the physical extent stays the same.
 Image2D resizeImage(const Image2D& image, int rows, int cols);
 
+// RESIZE_MODE: how an image of any aspect ratio becomes the model's size x size square.
+//   stretch (the reference's): each axis resized on its own, the aspect ratio lost;
+//   pad: centred on a square of side max(rows, cols) filled with `fill`, then resized, so the
+//   anatomy keeps its proportions.
+Image2D fitToSquare(const Image2D& image, int size, bool pad, float fill);
+
+// The inverse of fitToSquare for a size x size map: back to rows x cols (the padding cropped
+// away in pad mode). The geometry is the caller's to set.
+Image2D unfitFromSquare(const Image2D& map, int rows, int cols, bool pad);
+
 }  // namespace longmim

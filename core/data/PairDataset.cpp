@@ -26,8 +26,8 @@ std::shared_ptr<const PreparedPair> PairDataset::loadBase(size_t index) const {
     if (auto cached = cache_->find(index))
       return cached;
   }
-  auto pair =
-      std::make_shared<const PreparedPair>(loadPreparedPair(cases_.at(index), config_.imgSize));
+  auto pair = std::make_shared<const PreparedPair>(
+      loadPreparedPair(cases_.at(index), config_.imgSize, config_.resizeMode == "pad"));
   if (cache_)
     cache_->insert(index, pair);
   return pair;

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "Error.h"
-#include "io/NiftiIO.h"
+#include "io/RadiographIO.h"
 
 namespace fs = std::filesystem;
 
@@ -26,8 +26,15 @@ struct RoleFiles {
 
 const std::vector<RoleFiles>& roleFiles() {
   static const std::vector<RoleFiles> files = {
-      {Role::Prior, "prior.nii.gz", {"prior.nii.gz", "prior.nii"}},
-      {Role::Current, "current.nii.gz", {"current.nii.gz", "current.nii"}},
+      // X-rays: NIfTI, or as they come from a hospital or a public collection: DICOM (with or
+      // without an extension), PNG, JPEG; the two of a pair need not share a format.
+      {Role::Prior,
+       "prior.nii.gz",
+       {"prior.nii.gz", "prior.nii", "prior.dcm", "prior.png", "prior.jpg", "prior.jpeg", "prior"}},
+      {Role::Current,
+       "current.nii.gz",
+       {"current.nii.gz", "current.nii", "current.dcm", "current.png", "current.jpg",
+        "current.jpeg", "current"}},
       {Role::Diff,
        "diff_map.nii.gz",
        {"diff_map.nii.gz", "diff_map.nii", "difference_map.nii.gz", "difference_map.nii"}},
@@ -77,17 +84,13 @@ FileCheck checkFile(const std::string& path, Role role, bool checkPixels,
   FileCheck result;
   try {
     if (!checkPixels) {
-      const NiftiHeader header = readNiftiHeader(path);
-      const std::vector<size_t> axes = header.planeAxes();
-      if (header.components != 1 || axes.empty()) {
-        readImage2D(path);  // produces the precise message
-      }
-      result.cols = static_cast<int>(header.sizes[axes[0]]);
-      result.rows = static_cast<int>(header.sizes[axes[1]]);
+      const RadiographHeader header = readRadiographHeader(path);
+      result.cols = header.cols;
+      result.rows = header.rows;
       result.ok = true;
       return result;
     }
-    const Image2D image = readImage2D(path);
+    const Image2D image = readAnyImage2D(path);
     result.rows = image.rows;
     result.cols = image.cols;
     size_t nan = 0;

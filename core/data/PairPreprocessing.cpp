@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "data/ImageResize.h"
-#include "io/NiftiIO.h"
+#include "io/RadiographIO.h"
 
 namespace longmim {
 
@@ -22,18 +22,23 @@ void normalizeMinMax(Image2D& image) {
     v = std::clamp((v - low) * inverse, 0.0f, 1.0f);
 }
 
+float minimumOf(const Image2D& image) {
+  return image.empty() ? 0.0f : *std::min_element(image.pixels.begin(), image.pixels.end());
+}
+
 PreparedPair preparePair(const Image2D& prior, const Image2D& current, const Image2D& diff,
-                         int size) {
-  PreparedPair pair{resizeImage(prior, size, size), resizeImage(current, size, size),
-                    resizeImage(diff, size, size)};
+                         int size, bool pad) {
+  PreparedPair pair{fitToSquare(prior, size, pad, minimumOf(prior)),
+                    fitToSquare(current, size, pad, minimumOf(current)),
+                    fitToSquare(diff, size, pad, 0.0f)};
   normalizeMinMax(pair.prior);
   normalizeMinMax(pair.current);
   return pair;
 }
 
-PreparedPair loadPreparedPair(const CaseEntry& entry, int size) {
-  return preparePair(readImage2D(entry.priorPath), readImage2D(entry.currentPath),
-                     readImage2D(entry.diffPath), size);
+PreparedPair loadPreparedPair(const CaseEntry& entry, int size, bool pad) {
+  return preparePair(readAnyImage2D(entry.priorPath), readAnyImage2D(entry.currentPath),
+                     readAnyImage2D(entry.diffPath), size, pad);
 }
 
 }  // namespace longmim

@@ -71,7 +71,8 @@ EvaluationReport evaluateCheckpoint(const EvaluationRequest& request) {
   for (size_t i = 0; i < cases.size(); ++i) {
     if (request.cancelled && request.cancelled())
       throw EvaluationCancelled();
-    const PreparedPair pair = loadPreparedPair(cases[i], config.imgSize);
+    const PreparedPair pair =
+        loadPreparedPair(cases[i], config.imgSize, config.resizeMode == "pad");
     const Image2D map = predictor.predictPrepared(pair.prior, pair.current);
     report.addPair(cases[i].name, map.pixels, pair.diff.pixels, pair.prior.pixels,
                    pair.current.pixels, map.rows, map.cols, config.changeThreshold);

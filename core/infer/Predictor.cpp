@@ -9,7 +9,7 @@
 #include "data/ImageResize.h"
 #include "data/PairPreprocessing.h"
 #include "eval/ChangeMetrics.h"
-#include "io/NiftiIO.h"
+#include "io/RadiographIO.h"
 #include "model/ModelFactory.h"
 #include "model/WeightImport.h"
 #include "train/CheckpointStore.h"
@@ -81,19 +81,21 @@ Image2D Predictor::predictPrepared(const Image2D& prior, const Image2D& current)
 Prediction Predictor::predictFiles(const std::string& prior, const std::string& current,
                                    const std::string& groundTruth) const {
   const int size = impl_->config.imgSize;
-  const Image2D rawCurrent = readImage2D(current);
-  Image2D preparedPrior = resizeImage(readImage2D(prior), size, size);
-  Image2D preparedCurrent = resizeImage(rawCurrent, size, size);
+  const bool pad = impl_->config.resizeMode == "pad";
+  const Image2D rawCurrent = readAnyImage2D(current);
+  const Image2D rawPrior = readAnyImage2D(prior);
+  Image2D preparedPrior = fitToSquare(rawPrior, size, pad, minimumOf(rawPrior));
+  Image2D preparedCurrent = fitToSquare(rawCurrent, size, pad, minimumOf(rawCurrent));
   normalizeMinMax(preparedPrior);
   normalizeMinMax(preparedCurrent);
 
   Prediction result;
   result.modelInput = preparedCurrent;
   result.modelMap = predictPrepared(preparedPrior, preparedCurrent);
-  result.map = resizeImage(result.modelMap, rawCurrent.rows, rawCurrent.cols);
+  result.map = unfitFromSquare(result.modelMap, rawCurrent.rows, rawCurrent.cols, pad);
   result.map.geometry = rawCurrent.geometry;
   if (!groundTruth.empty()) {
-    const Image2D truth = resizeImage(readImage2D(groundTruth), size, size);
+    const Image2D truth = fitToSquare(readAnyImage2D(groundTruth), size, pad, 0.0f);
     result.metrics = PairMetrics::measure(result.modelMap.pixels, truth.pixels, size, size,
                                           impl_->config.changeThreshold);
   }

@@ -20,6 +20,7 @@
 
 #include "Error.h"
 #include "io/AtomicFile.h"
+#include "io/FileChecks.h"
 #include "io/NiftiHeaderCheck.h"
 
 namespace fs = std::filesystem;
@@ -40,31 +41,9 @@ bool hasNiftiExtension(const std::string& path) {
   return endsWith(".nii") || endsWith(".nii.gz");
 }
 
-std::string firstLine(const std::string& text) {
-  const size_t end = text.find_first_not_of(" \n");
-  std::string trimmed = end == std::string::npos ? text : text.substr(end);
-  // ITK messages start with "file:line:\nitk::ERROR: ..."; keep the last meaningful line.
-  const size_t error = trimmed.find("ERROR:");
-  if (error != std::string::npos)
-    trimmed = trimmed.substr(error + 6);
-  while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == ' '))
-    trimmed.pop_back();
-  return trimmed;
-}
-
-void requireReadableFile(const std::string& path) {
-  std::error_code ec;
-  if (!fs::exists(path, ec))
-    throw DataError(path, path + ": file not found");
-  if (fs::is_directory(path, ec))
-    throw DataError(path, path + ": is a folder, not a NIfTI file");
-  if (fs::file_size(path, ec) == 0)
-    throw DataError(path, path + ": file is empty");
-}
-
 itk::ImageIOBase::Pointer openNifti(const std::string& path) {
   registerNiftiFactory();
-  requireReadableFile(path);
+  requireReadableFile(path, "NIfTI file");
   if (!hasNiftiExtension(path)) {
     throw DataError(path, path + ": not a NIfTI file name (expected .nii or .nii.gz)");
   }
@@ -79,7 +58,7 @@ itk::ImageIOBase::Pointer openNifti(const std::string& path) {
     io->ReadImageInformation();
   } catch (const itk::ExceptionObject& e) {
     throw DataError(path,
-                    path + ": unreadable NIfTI header (" + firstLine(e.GetDescription()) + ")");
+                    path + ": unreadable NIfTI header (" + itkErrorText(e.GetDescription()) + ")");
   }
   return io;
 }
@@ -230,8 +209,8 @@ typename itk::Image<float, Dimension>::Pointer readFloat(const std::string& path
   try {
     reader->Update();
   } catch (const itk::ExceptionObject& e) {
-    throw DataError(
-        path, path + ": corrupt or truncated pixel data (" + firstLine(e.GetDescription()) + ")");
+    throw DataError(path, path + ": corrupt or truncated pixel data (" +
+                              itkErrorText(e.GetDescription()) + ")");
   }
   return reader->GetOutput();
 }
@@ -383,7 +362,7 @@ void writeImage2D(const Image2D& image, const std::string& path) {
   } catch (const itk::ExceptionObject& e) {
     std::error_code ec;
     fs::remove(temporary, ec);
-    throw Error("cannot write " + path + ": " + firstLine(e.GetDescription()));
+    throw Error("cannot write " + path + ": " + itkErrorText(e.GetDescription()));
   }
   commitTemporaryFile(temporary, path);
 }

@@ -2,13 +2,18 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <itkJPEGImageIO.h>
+#include <itkPNGImageIO.h>
+
 #include <cmath>
 #include <filesystem>
 #include <limits>
 
 #include "Error.h"
 #include "TestImages.h"
+#include "TestRadiographs.h"
 #include "data/PairIndex.h"
+#include "data/PairPreprocessing.h"
 #include "io/AtomicFile.h"
 #include "io/NiftiIO.h"
 
@@ -215,6 +220,65 @@ class TestPairIndex : public QObject {
     }
     const PairIndex empty = PairIndex::scan(at("empty_folder"));
     QVERIFY(empty.cases().empty());
+  }
+
+  // X-rays as they come from a hospital or a collection, formats mixed within a pair; the
+  // difference map stays NIfTI (signed values).
+  void dicomPngAndJpegPairsAreCases() {
+    QTemporaryDir dir;
+    const std::string root = dir.path().toStdString();
+    fs::create_directories(root + "/mixed");
+    std::vector<short> values(8 * 8);
+    for (size_t i = 0; i < values.size(); ++i)
+      values[i] = static_cast<short>(i * 7);
+    writeTestDicom(root + "/mixed/prior", 8, 8, values);  // extension-less, as from a PACS
+    std::vector<unsigned short> deep(8 * 8);
+    for (size_t i = 0; i < deep.size(); ++i)
+      deep[i] = static_cast<unsigned short>(1000 + i * 900);
+    writeTestRaster<unsigned short>(root + "/mixed/current.png", 8, 8, deep,
+                                    itk::PNGImageIO::New());
+    writeImage2D(rampImage(8, 8), root + "/mixed/diff_map.nii.gz");
+
+    fs::create_directories(root + "/jpeg");
+    std::vector<unsigned char> darker(64, 40);
+    std::vector<unsigned char> brighter(64, 90);
+    darker[63] = 200;
+    brighter[0] = 10;
+    writeTestRaster<unsigned char>(root + "/jpeg/prior.jpg", 8, 8, darker, itk::JPEGImageIO::New());
+    writeTestRaster<unsigned char>(root + "/jpeg/current.jpeg", 8, 8, brighter,
+                                   itk::JPEGImageIO::New());
+    writeImage2D(rampImage(8, 8), root + "/jpeg/diff_map.nii.gz");
+
+    fs::create_directories(root + "/bad");
+    writeTestDicom(root + "/bad/prior.dcm", 8, 8, values, {}, 0.2, 0.3);
+    const std::vector<char> whole = fileBytes(root + "/bad/prior.dcm");
+    writeFileBytes(root + "/bad/prior.dcm", std::vector<char>(whole.begin(), whole.end() - 30));
+    writeTestRaster<unsigned char>(root + "/bad/current.png", 8, 8, brighter,
+                                   itk::PNGImageIO::New());
+    writeImage2D(rampImage(8, 8), root + "/bad/diff_map.nii.gz");
+
+    for (const bool pixels : {true, false}) {
+      ScanOptions options;
+      options.checkPixels = pixels;
+      const PairIndex index = PairIndex::scan(root, options);
+      QCOMPARE(index.cases().size(), size_t(3));
+      QCOMPARE(index.validCount(), size_t(2));
+      const DataProblem& problem = index.problems().front();
+      QCOMPARE(problem.caseName, std::string("bad"));
+      QCOMPARE(problem.file, std::string("prior.dcm"));
+      QVERIFY2(problem.reason.find("truncated pixel data") != std::string::npos,
+               problem.reason.c_str());
+    }
+    const PairIndex index = PairIndex::scan(root);
+    const CaseEntry& mixed = index.cases()[2];
+    QCOMPARE(mixed.name, std::string("mixed"));
+    QVERIFY(mixed.priorPath.size() > 6 &&
+            mixed.priorPath.substr(mixed.priorPath.size() - 6) == "/prior");
+    QVERIFY(mixed.valid);
+    const PreparedPair pair = loadPreparedPair(mixed, 16);
+    QCOMPARE(pair.prior.rows, 16);
+    QCOMPARE(*std::max_element(pair.current.pixels.begin(), pair.current.pixels.end()), 1.0f);
+    QCOMPARE(*std::min_element(pair.prior.pixels.begin(), pair.prior.pixels.end()), 0.0f);
   }
 };
 

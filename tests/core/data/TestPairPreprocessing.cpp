@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "PythonProbe.h"
 #include "TestImages.h"
 #include "data/ImageResize.h"
 #include "data/PairIndex.h"
@@ -22,13 +23,6 @@ Image2D checkerboard(int size) {
       image.at(y, x) = static_cast<float>((x + y) % 2);
   }
   return image;
-}
-
-bool pythonHas(const char* module) {
-  QProcess probe;
-  probe.start("/usr/bin/python3", {"-c", QString("import ") + module});
-  return probe.waitForFinished(60000) && probe.exitStatus() == QProcess::NormalExit &&
-         probe.exitCode() == 0;
 }
 
 }  // namespace
@@ -114,6 +108,36 @@ class TestPairPreprocessing : public QObject {
     QVERIFY(std::fabs(pair.diff.at(0, 0) + 0.3f) < 1e-5f);
     QVERIFY(*std::max_element(pair.diff.pixels.begin(), pair.diff.pixels.end()) > -0.3f);
     QVERIFY(*std::max_element(pair.diff.pixels.begin(), pair.diff.pixels.end()) < 0.6f);
+  }
+
+  // RESIZE_MODE pad: a wide image centred on a square (the X-ray's minimum above and below, no
+  // change in the difference map), and the map brought back to the image's own grid.
+  void padModeKeepsTheAspectRatio() {
+    Image2D wide = rampImage(2, 4, 10.0f);  // 10..17
+    wide.geometry.spacing = {0.5, 0.5};
+    const Image2D square = fitToSquare(wide, 4, /*pad=*/true, 3.0f);
+    QCOMPARE(square.rows, 4);
+    QCOMPARE(square.cols, 4);
+    for (int c = 0; c < 4; ++c) {
+      QCOMPARE(square.at(0, c), 3.0f);  // padding
+      QCOMPARE(square.at(1, c), wide.at(0, c));
+      QCOMPARE(square.at(2, c), wide.at(1, c));
+      QCOMPARE(square.at(3, c), 3.0f);
+    }
+    // One row of padding, half a millimetre, before the image's first row.
+    QCOMPARE(square.geometry.origin[1], -0.5);
+    QCOMPARE(square.geometry.origin[0], 0.0);
+    const Image2D back = unfitFromSquare(square, 2, 4, /*pad=*/true);
+    QCOMPARE(back.pixels, wide.pixels);
+    // Stretch: both axes resized on their own, no padding anywhere.
+    const Image2D stretched = fitToSquare(wide, 4, /*pad=*/false, 3.0f);
+    QVERIFY(*std::min_element(stretched.pixels.begin(), stretched.pixels.end()) >= 10.0f);
+
+    Image2D diff(2, 4, 0.25f);
+    const PreparedPair pair = preparePair(wide, wide, diff, 8, /*pad=*/true);
+    QCOMPARE(pair.diff.at(0, 4), 0.0f);   // padding: no change
+    QCOMPARE(pair.diff.at(4, 4), 0.25f);  // the image
+    QCOMPARE(pair.prior.at(0, 4), 0.0f);  // padded with the minimum: black after min-max
   }
 
   void loadsFromCaseFiles() {

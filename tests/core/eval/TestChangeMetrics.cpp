@@ -6,19 +6,14 @@
 #include <cmath>
 #include <random>
 
+#include "PythonProbe.h"
 #include "eval/ChangeMetrics.h"
 #include "eval/EvaluationReport.h"
 
 using namespace longmim::eval;
+using longmim::test::pythonHas;
 
 namespace {
-
-bool pythonHas(const char* module) {
-  QProcess probe;
-  probe.start("/usr/bin/python3", {"-c", QString("import ") + module});
-  return probe.waitForFinished(120000) && probe.exitStatus() == QProcess::NormalExit &&
-         probe.exitCode() == 0;
-}
 
 QString join(const std::vector<float>& v) {
   QStringList parts;

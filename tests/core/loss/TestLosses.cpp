@@ -9,6 +9,7 @@
 #include <torch/torch.h>
 
 #include "Error.h"
+#include "PythonProbe.h"
 #include "config/ConfigJson.h"
 #include "config/ConfigSchema.h"
 #include "config/Presets.h"
@@ -20,6 +21,7 @@
 #include "model/ModelFactory.h"
 
 using namespace longmim;
+using longmim::test::pythonHas;
 using namespace longmim::loss;
 
 namespace {
@@ -66,13 +68,6 @@ double directSsim(const torch::Tensor& xt, const torch::Tensor& yt, double range
     }
   }
   return total / count;
-}
-
-bool pythonHas(const char* module) {
-  QProcess probe;
-  probe.start("/usr/bin/python3", {"-c", QString("import ") + module});
-  return probe.waitForFinished(120000) && probe.exitStatus() == QProcess::NormalExit &&
-         probe.exitCode() == 0;
 }
 
 TrainingConfig onlyTerms(std::initializer_list<const char*> terms) {

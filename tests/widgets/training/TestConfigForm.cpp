@@ -32,7 +32,8 @@ namespace {
 
 // Every key with a valid value that differs from its default.
 const char* const kEveryKeyChanged = R"({
-  "PRESET": "tiny", "DATA_DIR": "/data/cxr pairs", "IMG_SIZE": 256, "VAL_FRACTION": 0.25,
+  "PRESET": "tiny", "DATA_DIR": "/data/cxr pairs", "IMG_SIZE": 256, "RESIZE_MODE": "pad",
+  "VAL_FRACTION": 0.25,
   "SEED": 7, "CACHE_IMAGES": true, "PREFETCH_BATCHES": 8, "LOADER_THREADS": 3,
   "AUGMENT": false, "CLAHE_PROB": 0.5, "SHARPEN_PROB": 0.3, "CLAHE_CLIP_MIN": 1.1,
   "CLAHE_CLIP_MAX": 2.5, "CLAHE_GRID": 4, "CLAHE_FU_OWN_CLIP_PROB": 0.35,
