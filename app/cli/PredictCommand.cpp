@@ -14,6 +14,7 @@
 #include "io/DiffOverlay.h"
 #include "io/NiftiIO.h"
 #include "io/PngWriter.h"
+#include "io/RadiographIO.h"
 
 namespace fs = std::filesystem;
 
@@ -30,8 +31,37 @@ bool isNiftiName(const std::string& path) {
 }
 
 void writeOverlay(const std::string& path, const std::string& current, const Image2D& map) {
-  const Image2D image = readImage2D(current);
+  const Image2D image = readAnyImage2D(current);
   writeRgbPng(path, image.rows, image.cols, renderDiffOverlay(image, map));
+}
+
+// pred.nii.gz -> pred_overlay.png
+std::string overlayNameFor(const std::string& niftiPath) {
+  std::string stem = niftiPath;
+  for (const char* suffix : {".nii.gz", ".nii"}) {
+    const std::string s(suffix);
+    if (stem.size() > s.size() && stem.compare(stem.size() - s.size(), s.size(), s) == 0) {
+      stem.resize(stem.size() - s.size());
+      break;
+    }
+  }
+  return stem + "_overlay.png";
+}
+
+// The two X-rays' dates and the interval, when the files have them (DICOM).
+void printDates(const RadiographInfo& prior, const RadiographInfo& current) {
+  if (prior.date.empty() && current.date.empty())
+    return;
+  auto dated = [](const RadiographInfo& info) {
+    return info.date.empty() ? std::string("date unknown") : info.date + " (" + info.dateKind + ")";
+  };
+  std::cout << "Prior " << dated(prior) << ", follow-up " << dated(current);
+  const StudyInterval interval = describeInterval(prior, current);
+  if (!interval.text.empty())
+    std::cout << ": " << interval.text;
+  std::cout << "\n";
+  if (interval.warning)
+    std::cerr << "Warning: " << interval.text << "\n";
 }
 
 std::string metricsText(const PairMetrics& m) {
@@ -112,14 +142,17 @@ int predictDataset(const Predictor& predictor, const std::string& dataDir,
 
 int predict(const QStringList& arguments) {
   QCommandLineParser parser;
-  parser.addPositionalArgument("PRIOR", "Baseline X-ray (NIfTI).");
-  parser.addPositionalArgument("CURRENT", "Follow-up X-ray (NIfTI).");
+  parser.addPositionalArgument("PRIOR", "Baseline X-ray: NIfTI, DICOM, PNG or JPEG.");
+  parser.addPositionalArgument("CURRENT", "Follow-up X-ray: NIfTI, DICOM, PNG or JPEG.");
   const QCommandLineOption checkpoint("checkpoint", "Checkpoint of a training run (required).",
                                       "CKPT");
   const QCommandLineOption output({"o", "output"},
                                   "Output .nii.gz for a pair; output folder with --data.", "OUT");
   const QCommandLineOption png(
-      "png", "Also write the follow-up with the prediction overlaid as PNG.", "OUT.png");
+      "png",
+      "Where to write the follow-up with the prediction overlaid (default: OUT with "
+      "_overlay.png for .nii.gz).",
+      "OUT.png");
   const QCommandLineOption truth("ground-truth",
                                  "Ground-truth difference map: report L1 / L2 / SSIM.", "GT");
   const QCommandLineOption data(
@@ -152,12 +185,15 @@ int predict(const QStringList& arguments) {
   const Predictor predictor(toStd(parser.value(checkpoint)));
   const Prediction p = predictor.predictFiles(toStd(positional[0]), toStd(positional[1]),
                                               toStd(parser.value(truth)));
+  const std::string priorPath = toStd(positional[0]);
+  const std::string currentPath = toStd(positional[1]);
+  printDates(readRadiograph(priorPath).info, readRadiograph(currentPath).info);
   writeImage2D(p.map, out);
-  std::cout << "Prediction: " << out << "\n";
-  if (parser.isSet(png)) {
-    writeOverlay(toStd(parser.value(png)), toStd(positional[1]), p.map);
-    std::cout << "Overlay: " << toStd(parser.value(png)) << "\n";
-  }
+  std::cout << "Prediction: " << out << " (" << p.map.cols << "x" << p.map.rows
+            << ", the follow-up's size and spacing)\n";
+  const std::string overlay = parser.isSet(png) ? toStd(parser.value(png)) : overlayNameFor(out);
+  writeOverlay(overlay, currentPath, p.map);
+  std::cout << "Overlay: " << overlay << "\n";
   if (p.metrics)
     std::cout << metricsText(*p.metrics) << "\n";
   return kExitOk;

@@ -12,7 +12,10 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include <itkPNGImageIO.h>
+
 #include "TestImages.h"
+#include "TestRadiographs.h"
 #include "io/AtomicFile.h"
 #include "io/NiftiIO.h"
 
@@ -464,6 +467,43 @@ class TestCli : public QObject {
                          pair + "/current.nii.gz", "-o", path("x.png")})
                  .exitCode,
              1);
+  }
+
+  // A follow-up from a DICOM export (extension-less, with its spacing and date) against a prior
+  // from a PNG collection, neither square: the map comes back in the follow-up's own grid.
+  void predictReadsDicomAndPng() {
+    const QString checkpoint = path("runs/cli/longitudinal_mim_best.pt");
+    QVERIFY(QFileInfo::exists(checkpoint));
+    std::vector<short> values(40 * 48);
+    std::vector<unsigned short> deep(values.size());
+    for (size_t i = 0; i < values.size(); ++i) {
+      values[i] = static_cast<short>((i % 48) * 20 + (i / 48) * 3);
+      deep[i] = static_cast<unsigned short>(values[i] * 30);
+    }
+    QDir().mkpath(path("hospital"));
+    longmim::test::writeTestDicom(path("hospital/IM0002").toStdString(), 40, 48, values,
+                                  {{"0008|0022", "20240211"}}, 0.25, 0.5);
+    longmim::test::writeTestRaster<unsigned short>(path("hospital/prior.png").toStdString(), 40, 48,
+                                                   deep, itk::PNGImageIO::New());
+    const Run run = runLongmim({"predict", "--checkpoint", checkpoint, path("hospital/prior.png"),
+                                path("hospital/IM0002"), "-o", path("hospital/pred.nii.gz")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QVERIFY2(run.out.contains("Prior date unknown, follow-up 2024-02-11 (acquisition)"),
+             qPrintable(run.out));
+    const longmim::Image2D map = longmim::readImage2D(path("hospital/pred.nii.gz").toStdString());
+    QCOMPARE(map.rows, 40);
+    QCOMPARE(map.cols, 48);
+    QCOMPARE(map.geometry.spacing[0], 0.25);
+    QCOMPARE(map.geometry.spacing[1], 0.5);
+    // The overlay is written beside the map unless --png names another file.
+    QCOMPARE(QImage(path("hospital/pred_overlay.png")).size(), QSize(48, 40));
+
+    longmim::test::writeFileBytes(path("hospital/empty.png").toStdString(), {});
+    const Run bad = runLongmim({"predict", "--checkpoint", checkpoint, path("hospital/empty.png"),
+                                path("hospital/IM0002"), "-o", path("hospital/never.nii.gz")});
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY2(bad.err.contains(path("hospital/empty.png") + ": file is empty"), qPrintable(bad.err));
+    QVERIFY(!QFileInfo::exists(path("hospital/never.nii.gz")));
   }
 
   void evaluateComparesWithTheBaselines() {

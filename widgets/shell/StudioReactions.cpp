@@ -72,12 +72,16 @@ OpenPairReaction::OpenPairReaction(QAction* action, MainWindow* window)
   action->setText(tr("Open &Pair in Viewer…"));
   action->setObjectName(QStringLiteral("openPairAction"));
   action->setStatusTip(
-      tr("Show a prior / current pair (NIfTI) in the viewer, with its ground truth if you have "
-         "one"));
+      tr("Show a prior / current pair (NIfTI, DICOM, PNG or JPEG) in the viewer, with its "
+         "ground truth if you have one"));
 }
 
 void OpenPairReaction::onTriggered() {
-  const QString filter = tr("NIfTI images (*.nii *.nii.gz);;All files (*)");
+  // DICOM files often have no extension: "All files" reads them too (by their content).
+  const QString filter =
+      tr("X-ray images (*.nii *.nii.gz *.dcm *.png *.jpg *.jpeg);;NIfTI (*.nii *.nii.gz);;"
+         "DICOM (*.dcm);;PNG or JPEG (*.png *.jpg *.jpeg);;All files (*)");
+  const QString truthFilter = tr("NIfTI images (*.nii *.nii.gz);;All files (*)");
   const QString prior = QFileDialog::getOpenFileName(window_, tr("Prior (Baseline) X-ray"),
                                                      browseStartFolder(*window_), filter);
   if (prior.isEmpty())
@@ -88,7 +92,7 @@ void OpenPairReaction::onTriggered() {
   if (current.isEmpty())
     return;
   const QString truth = QFileDialog::getOpenFileName(
-      window_, tr("Ground-Truth Difference Map (optional: Cancel for none)"), folder, filter);
+      window_, tr("Ground-Truth Difference Map (optional: Cancel for none)"), folder, truthFilter);
   window_->viewer()->openPair(prior, current, truth);
   window_->centralTabs()->setCurrentWidget(window_->viewer());
 }

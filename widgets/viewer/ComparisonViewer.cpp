@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "viewer/PairCaptions.h"
 #include "viewer/PanelInteractorStyle.h"
 #include "viewer/ViewerBars.h"
 #include "viewer/ViewerPanel.h"
@@ -26,20 +27,6 @@
 
 namespace longmim::studio {
 namespace {
-
-// One line under the panels: the error, the agreement and the change detection of the shown
-// prediction, with the error of predicting all zeros for scale.
-QString pairMetricsText(const longmim::PairMetrics& m) {
-  auto n = [](double v, int digits) {
-    return std::isfinite(v) ? QString::number(v, 'f', digits) : QStringLiteral("-");
-  };
-  QString text = QStringLiteral("Prediction vs ground truth: L1 %1").arg(m.l1, 0, 'g', 4);
-  if (m.l1Zeros > 0.0)
-    text += QStringLiteral(" (%1x zeros)").arg(n(m.l1 / m.l1Zeros, 2));
-  return text + QStringLiteral(" · L2 %1 · SSIM %2 · r %3 · AUC %4")
-                    .arg(m.l2, 0, 'g', 4)
-                    .arg(n(m.ssim, 3), n(m.pearson, 3), n(m.auc, 3));
-}
 
 Image2D sampleImage(int rows, int cols, const std::vector<float>& pixels) {
   Image2D image(rows, cols);
@@ -70,6 +57,9 @@ ComparisonViewer::ComparisonViewer(QWidget* parent) : QWidget(parent) {
   readoutLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   metricsLabel_ = new QLabel(this);
   metricsLabel_->setObjectName(QStringLiteral("predictionMetrics"));
+  datesLabel_ = new QLabel(this);
+  datesLabel_->setObjectName(QStringLiteral("pairDates"));
+  datesLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   statusLabel_ = new QLabel(this);
   statusLabel_->setObjectName(QStringLiteral("viewerStatus"));
   statusLabel_->setWordWrap(true);
@@ -78,6 +68,7 @@ ComparisonViewer::ComparisonViewer(QWidget* parent) : QWidget(parent) {
   bottom->addWidget(readoutLabel_, 1);
   bottom->addWidget(metricsLabel_);
   layout->addLayout(bottom);
+  layout->addWidget(datesLabel_);
   layout->addWidget(statusLabel_);
 
   for (ViewerPanel* p : panels_) {
@@ -115,33 +106,6 @@ ComparisonViewer::~ComparisonViewer() {
     panel(xray)->interactorStyle()->RemoveObservers(vtkCommand::StartWindowLevelEvent);
     panel(xray)->interactorStyle()->RemoveObservers(vtkCommand::WindowLevelEvent);
   }
-}
-
-QWidget* ComparisonViewer::createNavigationBar() {
-  navigation_ = new ViewerNavigationBar(this);
-  connect(navigation_, &ViewerNavigationBar::previousClicked, this,
-          [this] { showCase(listIndex_ - 1); });
-  connect(navigation_, &ViewerNavigationBar::nextClicked, this,
-          [this] { showCase(listIndex_ + 1); });
-  connect(navigation_, &ViewerNavigationBar::refreshClicked, this, &ComparisonViewer::refresh);
-  connect(navigation_, &ViewerNavigationBar::fitClicked, this, &ComparisonViewer::resetView);
-  return navigation_;
-}
-
-QWidget* ComparisonViewer::createDisplayBar() {
-  display_ = new ViewerDisplayBar(this);
-  display_->showLimitPercentile(limitPercentile_);
-  connect(display_, &ViewerDisplayBar::windowPresetChosen, this,
-          &ComparisonViewer::setWindowPreset);
-  connect(display_, &ViewerDisplayBar::colorMapChosen, this, &ComparisonViewer::setColorMap);
-  connect(display_, &ViewerDisplayBar::limitPercentileChosen, this,
-          &ComparisonViewer::setLimitPercentile);
-  connect(display_, &ViewerDisplayBar::overlayToggled, this, &ComparisonViewer::setOverlayEnabled);
-  connect(display_, &ViewerDisplayBar::overlayOpacityChosen, this,
-          &ComparisonViewer::setOverlayOpacity);
-  connect(display_, &ViewerDisplayBar::overlayThresholdChosen, this,
-          &ComparisonViewer::setOverlayThreshold);
-  return display_;
 }
 
 QWidget* ComparisonViewer::createPanels() {
@@ -273,10 +237,6 @@ void ComparisonViewer::setComputeThreads(int threads) {
   worker_->setComputeThreads(threads);
 }
 
-void ComparisonViewer::updateCheckpointLabel() {
-  navigation_->showCheckpoint(worker_->checkpoint());
-}
-
 QString ComparisonViewer::checkpoint() const {
   return worker_->checkpoint();
 }
@@ -339,6 +299,7 @@ void ComparisonViewer::onPairLoaded(int request, const LoadedPair& pair) {
   shown_.followup = pair.followup;
   shown_.groundTruth = pair.groundTruth;
   shown_.predicted.reset();
+  showPairInfo(pair);
   setGrid(QSize(pair.followup.cols, pair.followup.rows));
   showImages();
 }
@@ -379,21 +340,6 @@ void ComparisonViewer::showError(const QString& message) {
 
 QString ComparisonViewer::statusMessage() const {
   return statusLabel_->text();
-}
-
-void ComparisonViewer::setCaseName(const QString& name, const QString& detail) {
-  caseName_ = name;
-  if (name.isEmpty()) {
-    navigation_->showCaseName(QStringLiteral("No pair open"));
-    return;
-  }
-  navigation_->showCaseName(detail.isEmpty() ? name : QStringLiteral("%1  (%2)").arg(name, detail));
-}
-
-void ComparisonViewer::updateNavigation() {
-  const bool any = !cases_.empty();
-  navigation_->enableSteps(any && (listIndex_ > 0 || !onList_),
-                           any && (listIndex_ + 1 < int(cases_.size()) || !onList_));
 }
 
 }  // namespace longmim::studio

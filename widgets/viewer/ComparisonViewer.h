@@ -108,6 +108,8 @@ class ComparisonViewer : public QWidget {
   PixelValues valuesAt(int row, int col) const;
   QString readoutText() const;
   QString statusMessage() const;
+  // The dates of the shown pair's X-rays and the interval between them ("" when unknown).
+  QString datesText() const;
   // The follow-up's size (columns x rows): the grid all panels share.
   QSize grid() const { return grid_; }
 
@@ -135,6 +137,7 @@ class ComparisonViewer : public QWidget {
   void beginPair(const QString& name, const PairFiles& files);
   void requestCurrent();
   void onPairLoaded(int request, const LoadedPair& pair);
+  void showPairInfo(const LoadedPair& pair);
   void onPrediction(int request, const longmim::Prediction& prediction);
   void onFailed(int request, const QString& message);
   void onBusyChanged(bool busy);
@@ -186,6 +189,8 @@ class ComparisonViewer : public QWidget {
   bool overlayEnabled_ = false;
   QLabel* readoutLabel_ = nullptr;
   QLabel* metricsLabel_ = nullptr;
+  QLabel* datesLabel_ = nullptr;           // the X-rays' dates and the interval between them
+  std::optional<WindowLevel> fileWindow_;  // the window the shown files name, if any
   double changeThreshold_ = 0.015;
   QLabel* statusLabel_ = nullptr;
 };

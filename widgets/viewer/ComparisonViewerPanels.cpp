@@ -101,8 +101,10 @@ void ComparisonViewer::showImages() {
 
 void ComparisonViewer::setWindowPreset(WindowPreset preset) {
   preset_ = preset;
-  windowLevel_ = presetWindowLevel(preset, {shown_.baseline ? &*shown_.baseline : nullptr,
-                                            shown_.followup ? &*shown_.followup : nullptr});
+  windowLevel_ = presetWindowLevel(preset,
+                                   {shown_.baseline ? &*shown_.baseline : nullptr,
+                                    shown_.followup ? &*shown_.followup : nullptr},
+                                   1.0, 99.0, fileWindow_);
   applyWindowLevel();
 }
 
@@ -115,8 +117,10 @@ void ComparisonViewer::setWindowLevel(const WindowLevel& windowLevel) {
 void ComparisonViewer::applyWindowLevel() {
   // A preset follows the images: the automatic window is measured on each new pair.
   if (preset_) {
-    windowLevel_ = presetWindowLevel(*preset_, {shown_.baseline ? &*shown_.baseline : nullptr,
-                                                shown_.followup ? &*shown_.followup : nullptr});
+    windowLevel_ = presetWindowLevel(*preset_,
+                                     {shown_.baseline ? &*shown_.baseline : nullptr,
+                                      shown_.followup ? &*shown_.followup : nullptr},
+                                     1.0, 99.0, fileWindow_);
   }
   display_->showWindow(preset_, windowLevel_);
   const auto apply = [this](Panel which, const std::optional<Image2D>& image) {

@@ -6,7 +6,7 @@
 #include <exception>
 
 #include "ComputeThreads.h"
-#include "io/NiftiIO.h"
+#include "io/RadiographIO.h"
 
 namespace longmim::studio {
 namespace {
@@ -93,10 +93,14 @@ void PredictionWorker::run(QPromise<Outcome>& promise, const Job& job) {
   const std::string current = job.files.current.toStdString();
   const std::string truth = job.files.groundTruth.toStdString();
   try {
-    loaded.pair.baseline = readImage2D(prior);
-    loaded.pair.followup = readImage2D(current);
+    Radiograph baseline = readRadiograph(prior);
+    Radiograph followup = readRadiograph(current);
+    loaded.pair.baseline = std::move(baseline.image);
+    loaded.pair.baselineInfo = std::move(baseline.info);
+    loaded.pair.followup = std::move(followup.image);
+    loaded.pair.followupInfo = std::move(followup.info);
     if (!truth.empty())
-      loaded.pair.groundTruth = readImage2D(truth);
+      loaded.pair.groundTruth = readAnyImage2D(truth);
   } catch (...) {
     Outcome failure;
     failure.request = job.request;

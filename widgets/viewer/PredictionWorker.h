@@ -11,6 +11,7 @@
 
 #include "infer/Predictor.h"
 #include "io/Image2D.h"
+#include "io/RadiographIO.h"
 
 namespace longmim::studio {
 
@@ -26,6 +27,8 @@ struct LoadedPair {
   Image2D baseline;
   Image2D followup;
   std::optional<Image2D> groundTruth;
+  RadiographInfo baselineInfo;  // format, date, the file's window
+  RadiographInfo followupInfo;
 };
 
 class PredictionWorker : public QObject {

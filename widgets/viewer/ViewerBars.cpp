@@ -105,6 +105,7 @@ ViewerDisplayBar::ViewerDisplayBar(QWidget* parent) : QWidget(parent) {
   // "Custom" only reports a dragged window; picking it would mean nothing.
   if (auto* model = qobject_cast<QStandardItemModel*>(windowCombo_->model()))
     model->item(windowCombo_->count() - 1)->setEnabled(false);
+  enableFileWindow(false);
 
   colorMapCombo_ = new QComboBox(this);
   colorMapCombo_->setObjectName(QStringLiteral("colorMapCombo"));
@@ -175,6 +176,16 @@ void ViewerDisplayBar::showWindow(std::optional<WindowPreset> preset,
   windowCombo_->setToolTip(QStringLiteral("Window %1, level %2 (of each X-ray's range)")
                                .arg(windowLevel.window, 0, 'g', 3)
                                .arg(windowLevel.level, 0, 'g', 3));
+}
+
+void ViewerDisplayBar::enableFileWindow(bool available) {
+  auto* model = qobject_cast<QStandardItemModel*>(windowCombo_->model());
+  const int index = windowCombo_->findData(int(WindowPreset::FromFile));
+  if (!model || index < 0)
+    return;
+  model->item(index)->setEnabled(available);
+  model->item(index)->setToolTip(available ? QStringLiteral("The window stored in the DICOM file")
+                                           : QStringLiteral("The files shown name no window"));
 }
 
 void ViewerDisplayBar::showColorMap(DiffColorMapKind kind) {

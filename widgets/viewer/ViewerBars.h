@@ -61,6 +61,8 @@ class ViewerDisplayBar : public QWidget {
 
   // The preset in use ("Custom" for none: a dragged window) and the window it gives.
   void showWindow(std::optional<WindowPreset> preset, const WindowLevel& windowLevel);
+  // The "From the file" preset can be picked only when the shown files name a window.
+  void enableFileWindow(bool available);
   void showColorMap(DiffColorMapKind kind);
   void showLimitPercentile(double percent);
   void showLimit(const QString& text, const QString& toolTip);

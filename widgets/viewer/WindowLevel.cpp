@@ -36,8 +36,8 @@ WindowLevel WindowLevel::dragged(double dx, double dy) const {
 }
 
 std::vector<WindowPreset> windowPresets() {
-  return {WindowPreset::Auto, WindowPreset::FullRange, WindowPreset::Lung,
-          WindowPreset::Mediastinum, WindowPreset::Bone};
+  return {WindowPreset::Auto,        WindowPreset::FullRange, WindowPreset::Lung,
+          WindowPreset::Mediastinum, WindowPreset::Bone,      WindowPreset::FromFile};
 }
 
 QString windowPresetName(WindowPreset preset) {
@@ -52,13 +52,29 @@ QString windowPresetName(WindowPreset preset) {
       return QStringLiteral("Mediastinum");
     case WindowPreset::Bone:
       return QStringLiteral("Bone");
+    case WindowPreset::FromFile:
+      return QStringLiteral("From the file (DICOM)");
   }
   return {};
 }
 
+WindowLevel windowLevelOfValues(double centre, double width, const Image2D& image) {
+  const auto [darkest, brightest] = intensityRange(image);
+  const double range = brightest > darkest ? brightest - darkest : 1.0;
+  WindowLevel result;
+  result.window = std::max(1e-6, width / range);
+  result.level = (centre - darkest) / range;
+  return result;
+}
+
 WindowLevel presetWindowLevel(WindowPreset preset, const std::vector<const Image2D*>& images,
-                              double lowPercentile, double highPercentile) {
+                              double lowPercentile, double highPercentile,
+                              const std::optional<WindowLevel>& fromFile) {
   switch (preset) {
+    case WindowPreset::FromFile:
+      if (fromFile)
+        return *fromFile;
+      break;
     case WindowPreset::FullRange:
       return fromBounds(0.0, 1.0);
     // Lungs (air) fill the dark end of a radiograph, the mediastinum and soft tissue the middle,

@@ -4,6 +4,7 @@
 
 #include <QString>
 
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -13,7 +14,8 @@ namespace longmim::studio {
 
 // The named windows a user can pick. Lung, Mediastinum and Bone suit min-max normalised DRRs and
 // radiographs, where air is dark and bone bright.
-enum class WindowPreset { Auto, FullRange, Lung, Mediastinum, Bone };
+// FromFile: the window the file itself names (DICOM Window Center / Width), when it names one.
+enum class WindowPreset { Auto, FullRange, Lung, Mediastinum, Bone, FromFile };
 
 struct WindowLevel {
   // 0 is an image's darkest pixel, 1 its brightest.
@@ -39,9 +41,14 @@ std::vector<WindowPreset> windowPresets();
 QString windowPresetName(WindowPreset preset);
 
 // Auto: from the `lowPercentile` to the `highPercentile` of the images' pixels, pooled after
-// scaling each image to its own [min, max]; FullRange: [0, 1]; the others fixed fractions of it.
+// scaling each image to its own [min, max]; FullRange: [0, 1]; FromFile: `fromFile`, or Auto
+// without one; the others fixed fractions of [0, 1].
 WindowLevel presetWindowLevel(WindowPreset preset, const std::vector<const Image2D*>& images,
-                              double lowPercentile = 1.0, double highPercentile = 99.0);
+                              double lowPercentile = 1.0, double highPercentile = 99.0,
+                              const std::optional<WindowLevel>& fromFile = std::nullopt);
+
+// A window given in an image's own values (centre, width) as fractions of that image's range.
+WindowLevel windowLevelOfValues(double centre, double width, const Image2D& image);
 
 // An image's darkest and brightest finite pixel ({0, 1} for an empty image; NaN are ignored).
 std::pair<double, double> intensityRange(const Image2D& image);

@@ -12,6 +12,7 @@
 #include <QScreen>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QStandardItemModel>
 #include <QTemporaryDir>
 #include <QThreadPool>
 #include <QWheelEvent>
@@ -28,6 +29,7 @@
 
 #include "RenderCounter.h"
 #include "TestImages.h"
+#include "TestRadiographs.h"
 #include "config/Presets.h"
 #include "data/CaseSplit.h"
 #include "data/PairIndex.h"
@@ -672,6 +674,56 @@ class TestComparisonViewer : public QObject {
     QVERIFY(errors.wait(30000));
     QVERIFY2(errors.last().at(0).toString().contains(QString::fromStdString(missing)),
              qPrintable(errors.last().at(0).toString()));
+  }
+
+  // A DICOM pair: both dates and the interval, the window the file names offered as a preset,
+  // and a warning when the prior is the later image.
+  void aDicomPairShowsItsDatesAndItsWindow() {
+    fs::create_directories(path("dicom"));
+    std::vector<short> values(16 * 16);
+    for (size_t i = 0; i < values.size(); ++i)
+      values[i] = static_cast<short>(i * 4);  // 0 .. 1020
+    const std::string prior = path("dicom/prior.dcm");
+    const std::string current = path("dicom/current.dcm");
+    test::writeTestDicom(prior, 16, 16, values, {{"0008|0022", "20240105"}});
+    test::writeTestDicom(current, 16, 16, values,
+                         {{"0008|0022", "20240211"}, {"0028|1050", "255"}, {"0028|1051", "510"}});
+    ComparisonViewer viewer;
+    prepare(viewer);
+    auto* combo = viewer.findChild<QComboBox*>(QStringLiteral("windowPresetCombo"));
+    QVERIFY(combo);
+    auto* model = qobject_cast<QStandardItemModel*>(combo->model());
+    const int fromFile = combo->findData(int(WindowPreset::FromFile));
+    QVERIFY(fromFile >= 0 && !model->item(fromFile)->isEnabled());
+
+    viewer.openPair(QString::fromStdString(prior), QString::fromStdString(current));
+    QTRY_VERIFY(viewer.panel(Panel::Followup)->hasImage());
+    QCOMPARE(viewer.datesText(),
+             QStringLiteral("Baseline 2024-01-05 · follow-up 2024-02-11: follow-up 37 days later"));
+    QVERIFY(model->item(fromFile)->isEnabled());
+    viewer.setWindowPreset(WindowPreset::FromFile);
+    // Centre 255, width 510 of a follow-up spanning 0 .. 1020: the lower half of its range.
+    QVERIFY(std::abs(viewer.windowLevel().level - 0.25) < 1e-9);
+    QVERIFY(std::abs(viewer.windowLevel().window - 0.5) < 1e-9);
+    QCOMPARE(combo->currentData().toInt(), int(WindowPreset::FromFile));
+
+    viewer.openPair(QString::fromStdString(current), QString::fromStdString(prior));
+    QTRY_VERIFY(viewer.datesText().contains(QStringLiteral("swapped")));
+    QVERIFY2(viewer.statusMessage().startsWith(
+                 QStringLiteral("Warning: the prior (2024-02-11) is 37 days later")),
+             qPrintable(viewer.statusMessage()));
+    // Only the baseline names a window now: the preset takes it.
+    QVERIFY(model->item(fromFile)->isEnabled());
+    QVERIFY(std::abs(viewer.windowLevel().level - 0.25) < 1e-9);
+
+    // NIfTI files name neither dates nor a window.
+    writeRampCases();
+    const QString ramps = QString::fromStdString(path("ramps/case_a"));
+    viewer.openPair(ramps + "/prior.nii.gz", ramps + "/current.nii.gz");
+    QTRY_COMPARE(viewer.currentCaseName(), QStringLiteral("case_a"));
+    QTRY_VERIFY(viewer.datesText().isEmpty());
+    QVERIFY(!model->item(fromFile)->isEnabled());
+    QVERIFY(combo->currentData().toInt() != int(WindowPreset::FromFile));
   }
 
   void anUnreadableImageIsReportedByName() {
