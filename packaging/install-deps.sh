@@ -19,7 +19,7 @@ runtime_and_build=(
   libtorch-dev libopenblas0 libgloo-dev
   libinsighttoolkit5-dev libgdcm-tools libvtk9-dev
   libqcustomplot2.1-qt6 libqcustomplot-dev nlohmann-json3-dev
-  libprotobuf-dev protobuf-compiler libpng-dev
+  libprotobuf-dev protobuf-compiler libpng-dev libjpeg-dev
   xvfb xauth xdotool imagemagick
   help2man dpkg-dev file
 )

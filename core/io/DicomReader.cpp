@@ -17,13 +17,11 @@
 #include <itkMetaDataObject.h>
 
 #include "Error.h"
+#include "io/DicomStructure.h"
 #include "io/FileChecks.h"
 
 namespace longmim::dicom {
 namespace {
-
-// Larger images than this are refused before anything is allocated (16384 x 16384).
-constexpr double kMaxPixels = 268435456.0;
 
 void quietGdcm() {
   // GDCM writes its warnings ("Incomplete Pixel Data found", ...) to stderr; this reader turns
@@ -149,6 +147,14 @@ struct DicomInfo {
 DicomInfo openDicom(const std::string& path) {
   quietGdcm();
   requireReadableFile(path, "DICOM file");
+  std::string problem;
+  if (!structureIsIntact(path, problem)) {
+    const bool pixels = problem.rfind("the pixel data", 0) == 0;
+    throw DataError(path, path +
+                              (pixels ? ": corrupt or truncated pixel data (" + problem.substr(4)
+                                      : ": corrupt or truncated DICOM (" + problem) +
+                              ")");
+  }
   DicomInfo info;
   info.io = itk::GDCMImageIO::New();
   info.io->SetFileName(path);
@@ -175,12 +181,10 @@ DicomInfo openDicom(const std::string& path) {
     throw DataError(path, path + ": is a multi-frame DICOM (" + std::to_string(frames) +
                               " frames); expected a single radiograph");
   }
+  requirePixelCount(path, static_cast<double>(info.io->GetDimensions(0)),
+                    static_cast<double>(info.io->GetDimensions(1)));
   info.cols = static_cast<int>(info.io->GetDimensions(0));
   info.rows = static_cast<int>(info.io->GetDimensions(1));
-  if (info.rows <= 0 || info.cols <= 0 || static_cast<double>(info.rows) * info.cols > kMaxPixels) {
-    throw DataError(path, path + ": announces an image of " + std::to_string(info.cols) + "x" +
-                              std::to_string(info.rows) + " pixels (at most 268 million are read)");
-  }
   const std::optional<double> bitsAllocated = firstNumber(tagText(tags, "0028|0100"));
   const double bits = bitsAllocated.value_or(16.0);
   const auto expected =
@@ -193,7 +197,8 @@ DicomInfo openDicom(const std::string& path) {
 
 bool canRead(const std::string& path) {
   quietGdcm();
-  return itk::GDCMImageIO::New()->CanReadFile(path.c_str());
+  std::string problem;
+  return structureIsIntact(path, problem) && itk::GDCMImageIO::New()->CanReadFile(path.c_str());
 }
 
 RadiographHeader readHeader(const std::string& path) {

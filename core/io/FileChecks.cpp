@@ -18,6 +18,20 @@ void requireReadableFile(const std::string& path, const char* kind) {
     throw DataError(path, path + ": file is empty");
 }
 
+bool acceptablePixelCount(double cols, double rows) {
+  constexpr double kMaxPixels = 1e8;
+  return cols >= 1.0 && rows >= 1.0 && cols * rows <= kMaxPixels;
+}
+
+void requirePixelCount(const std::string& path, double cols, double rows) {
+  if (!acceptablePixelCount(cols, rows)) {
+    throw DataError(path, path + ": announces an image of " +
+                              std::to_string(static_cast<long long>(cols)) + "x" +
+                              std::to_string(static_cast<long long>(rows)) +
+                              " pixels (at most 100 million are read)");
+  }
+}
+
 std::string itkErrorText(const std::string& description) {
   const size_t start = description.find_first_not_of(" \n");
   std::string trimmed = start == std::string::npos ? description : description.substr(start);

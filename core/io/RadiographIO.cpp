@@ -10,19 +10,17 @@
 
 #include <itkImage.h>
 #include <itkImageFileReader.h>
-#include <itkJPEGImageIO.h>
 #include <itkPNGImageIO.h>
 
 #include "Error.h"
 #include "io/DicomReader.h"
 #include "io/FileChecks.h"
+#include "io/JpegReader.h"
 #include "io/NiftiIO.h"
 #include "io/RasterChecks.h"
 
 namespace longmim {
 namespace {
-
-constexpr double kMaxPixels = 268435456.0;  // 16384 x 16384, as for DICOM
 
 bool endsWith(const std::string& text, const std::string& suffix) {
   if (text.size() < suffix.size())
@@ -66,12 +64,10 @@ itk::ImageIOBase::Pointer openRaster(const std::string& path, const char* kind) 
     throw DataError(
         path, path + ": unreadable " + kind + " file (" + itkErrorText(e.GetDescription()) + ")");
   }
-  const double pixels = static_cast<double>(io->GetDimensions(0)) * io->GetDimensions(1);
-  if (io->GetNumberOfDimensions() != 2 || pixels <= 0.0 || pixels > kMaxPixels) {
-    throw DataError(path, path + ": announces an image of " + std::to_string(io->GetDimensions(0)) +
-                              "x" + std::to_string(io->GetDimensions(1)) +
-                              " pixels (at most 268 million are read)");
-  }
+  if (io->GetNumberOfDimensions() != 2)
+    throw DataError(path, path + ": is not a 2-D " + kind + " image");
+  requirePixelCount(path, static_cast<double>(io->GetDimensions(0)),
+                    static_cast<double>(io->GetDimensions(1)));
   return io;
 }
 
@@ -91,8 +87,6 @@ std::string rasterDescription(const char* kind, const itk::ImageIOBase& io) {
 template <typename IO>
 Radiograph readRaster(const std::string& path, ImageFormat format, const char* kind) {
   itk::ImageIOBase::Pointer io = openRaster<IO>(path, kind);
-  if (format == ImageFormat::Jpeg)
-    requireJpegEnd(path);
   using ImageType = itk::Image<float, 2>;
   auto reader = itk::ImageFileReader<ImageType>::New();
   reader->SetImageIO(io);
@@ -194,7 +188,7 @@ Radiograph readRadiograph(const std::string& path) {
     case ImageFormat::Png:
       return readRaster<itk::PNGImageIO>(path, ImageFormat::Png, "PNG");
     case ImageFormat::Jpeg:
-      return readRaster<itk::JPEGImageIO>(path, ImageFormat::Jpeg, "JPEG");
+      return jpeg::read(path);
     case ImageFormat::Nifti:
       break;
   }
@@ -218,11 +212,8 @@ RadiographHeader readRadiographHeader(const std::string& path) {
       return {ImageFormat::Png, static_cast<int>(io->GetDimensions(1)),
               static_cast<int>(io->GetDimensions(0))};
     }
-    case ImageFormat::Jpeg: {
-      const auto io = openRaster<itk::JPEGImageIO>(path, "JPEG");
-      return {ImageFormat::Jpeg, static_cast<int>(io->GetDimensions(1)),
-              static_cast<int>(io->GetDimensions(0))};
-    }
+    case ImageFormat::Jpeg:
+      return jpeg::readHeader(path);
     case ImageFormat::Nifti:
       break;
   }

@@ -100,23 +100,4 @@ void requireIntactPng(const std::string& path) {
   }
 }
 
-// libjpeg reads a JPEG whose entropy-coded data ends early as a complete image, the rest grey,
-// with a warning only; ITK passes it on. A complete baseline or progressive JPEG ends its last
-// scan with the end-of-image marker FF D9, which the coded data cannot contain (0xFF is stuffed).
-void requireJpegEnd(const std::string& path) {
-  const std::vector<unsigned char> bytes = wholeFile(path);
-  size_t lastScan = 0;
-  for (size_t i = 0; i + 1 < bytes.size(); ++i) {
-    if (bytes[i] == 0xff && bytes[i + 1] == 0xda)
-      lastScan = i;
-  }
-  for (size_t i = lastScan; i + 1 < bytes.size(); ++i) {
-    if (bytes[i] == 0xff && bytes[i + 1] == 0xd9)
-      return;
-  }
-  throw DataError(path, path +
-                            ": truncated JPEG (the image data ends before its end-of-image "
-                            "marker)");
-}
-
 }  // namespace longmim

@@ -1,4 +1,4 @@
-// Checks of PNG and JPEG files made before ITK reads them, for what ITK 5.2's readers get wrong
+// Checks of PNG files made before ITK reads them, for what ITK 5.2's readers get wrong
 // with damaged files (see the .cpp). Internal to core/io.
 #pragma once
 
@@ -10,8 +10,5 @@ namespace longmim {
 // matching CRC, only the critical chunks libpng knows, and an IEND. Throws DataError naming the
 // file and the damage.
 void requireIntactPng(const std::string& path);
-
-// A JPEG's last scan ends with the end-of-image marker. Throws DataError naming the file.
-void requireJpegEnd(const std::string& path);
 
 }  // namespace longmim
