@@ -465,10 +465,22 @@ class TestComparisonViewer : public QObject {
     prepare(viewer);
     viewer.showSample(quadrantSample());
     VtkView* followup = viewer.panelView(Panel::Followup);
-    QTest::mouseMove(followup, followup->widgetPointOf(QPointF(20.0, 5.0)).toPoint());
-    QTRY_COMPARE(viewer.readoutText(),
-                 QStringLiteral("Row 5, column 20:  baseline 1 · follow-up 1200 · predicted -1 · "
-                                "ground truth -0.5"));
+    QTRY_VERIFY(viewer.panel(Panel::Followup)->hasImage());
+    const QString expected = QStringLiteral(
+        "Row 5, column 20:  baseline 1 · follow-up 1200 · predicted -1 · "
+        "ground truth -0.5");
+    // The pointer is moved as a user moves it, again until the readout answers: on a busy machine
+    // an Enter / Leave of the X server's pointer warp can arrive after the first move, or the view
+    // can still be fitting to its final size when it lands (the point is taken again each time).
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+          QTest::mouseMove(followup, QPoint(1, 1));  // a real move each time, not a repeat
+          QTest::mouseMove(followup, followup->widgetPointOf(QPointF(20.0, 5.0)).toPoint());
+          QCoreApplication::processEvents();
+          return viewer.readoutText() == expected;
+        }(),
+        30000);
+    QCOMPARE(viewer.readoutText(), expected);
     const ComparisonViewer::PixelValues values = viewer.valuesAt(5, 20);
     QCOMPARE(values.baseline, std::optional<double>(1.0));
     QCOMPARE(values.followup, std::optional<double>(1200.0));
