@@ -24,6 +24,7 @@ struct Scanner {
   bool sawPhotometric = false;
   std::map<uint16_t, uint16_t> imagePixel;  // (0028,xxxx) US values of the data set
   bool lastVrIsUs = false;
+  bool sawDataSet = false;  // an element after the meta group
 
   uint16_t u16(size_t at, bool bigEndian) const {
     return bigEndian ? uint16_t(bytes[at] << 8 | bytes[at + 1])
@@ -48,6 +49,8 @@ struct Scanner {
       if (at + 8 > end)
         return fail(at, "an element header cut off by the end of its container");
       const bool meta = u16(at, false) == 0x0002;
+      if (depth == 0 && !meta)
+        sawDataSet = true;
       const bool bigHere = big && !meta;
       const uint16_t group = u16(at, bigHere);
       const uint16_t element = u16(at + 2, bigHere);
@@ -239,7 +242,7 @@ bool structureIsIntact(const std::string& path, std::string& problem) {
   std::ifstream in(path, std::ios::binary);
   const std::vector<unsigned char> bytes{std::istreambuf_iterator<char>(in),
                                          std::istreambuf_iterator<char>()};
-  Scanner scanner{bytes, true, false, {}, {}, false, {}, false};
+  Scanner scanner{bytes, true, false, {}, {}, false, {}, false, false};
   size_t at = 0;
   if (bytes.size() >= 132 && std::memcmp(&bytes[128], "DICM", 4) == 0) {
     at = 132;
@@ -266,12 +269,20 @@ bool structureIsIntact(const std::string& path, std::string& problem) {
       return true;  // deflated: the data set is a zlib stream, left to GDCM
     scanner.explicitVr = syntax != "1.2.840.10008.1.2";
     scanner.big = syntax == "1.2.840.10008.1.2.2";
+  } else if (at == 132) {
+    // GDCM asserts on a meta group without its one required element (found by fuzzing).
+    problem = "no Transfer Syntax UID in the file meta information";
+    return false;
   } else if (at + 6 <= bytes.size()) {
     scanner.explicitVr = bytes[at + 4] >= 'A' && bytes[at + 4] <= 'Z' && bytes[at + 5] >= 'A' &&
                          bytes[at + 5] <= 'Z';
   }
   if (!scanner.elements(at, bytes.size(), false, 0)) {
     problem = scanner.problem;
+    return false;
+  }
+  if (!scanner.sawDataSet) {
+    problem = "the file ends after its meta information (no data set)";
     return false;
   }
   // GDCM compares the Photometric Interpretation with its names past the value's end (an ASan
@@ -319,6 +330,7 @@ bool structureIsIntact(const std::string& path, std::string& problem) {
   if (!(samples == -1 || samples == 1 || samples == 3 || samples == 4) ||
       !(planar == -1 || planar == 0 || planar == 1) || rows == 0 || cols == 0 || !allocatedOk ||
       !(stored == -1 || (stored >= 1 && stored <= bits)) || !(high == -1 || high < bits) ||
+      (high != -1 && stored != -1 && high != stored - 1) ||
       !(representation == -1 || representation == 0 || representation == 1)) {
     problem = "image attributes out of range (samples " + std::to_string(samples) + ", rows " +
               std::to_string(rows) + ", columns " + std::to_string(cols) +
