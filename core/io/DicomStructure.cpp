@@ -124,6 +124,11 @@ struct Scanner {
                             std::to_string(length) + " bytes; " + std::to_string(end - at) +
                             " follow it");
       }
+      // The retired Recognition Code: GDCM asserts that it names ACR-NEMA when it is there.
+      if (depth == 0 && group == 0x0008 && element == 0x0010 &&
+          (length < 8 || std::memcmp(&bytes[at], "ACR-NEMA", 8) != 0)) {
+        return fail(at, "a Recognition Code (0008,0010) that is not ACR-NEMA's");
+      }
       if (depth == 0 && group == 0x0028 && element == 0x0004) {
         photometric.assign(reinterpret_cast<const char*>(&bytes[at]), length);
         sawPhotometric = true;
