@@ -19,6 +19,7 @@
 #include "Error.h"
 #include "io/DicomStructure.h"
 #include "io/FileChecks.h"
+#include "io/GdcmGuard.h"
 
 namespace longmim::dicom {
 namespace {
@@ -154,6 +155,11 @@ DicomInfo openDicom(const std::string& path) {
                               (pixels ? ": corrupt or truncated pixel data (" + problem.substr(4)
                                       : ": corrupt or truncated DICOM (" + problem) +
                               ")");
+  }
+  const std::string stopped = gdcmStopsOn(path);
+  if (!stopped.empty()) {
+    throw DataError(path, path + ": malformed DICOM that this program's checks did not catch (" +
+                              stopped + "); the file cannot be read");
   }
   DicomInfo info;
   info.io = itk::GDCMImageIO::New();

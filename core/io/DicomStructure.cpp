@@ -344,6 +344,13 @@ bool structureIsIntact(const std::string& path, std::string& problem) {
               std::to_string(representation) + ")";
     return false;
   }
+  // GDCM's raw codec copies 8-bit samples as they are and asserts that all 8 bits are stored
+  // (found by fuzzing, seed 13); an absent Bits Allocated is 8 to GDCM.
+  if ((allocated == 8 || allocated == -1) && stored != -1 && stored != 8) {
+    problem = "8 bits allocated per sample but " + std::to_string(stored) +
+              " stored (only 8 of 8 is supported)";
+    return false;
+  }
   return true;
 }
 
