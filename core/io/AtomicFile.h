@@ -2,6 +2,8 @@
 // one.
 #pragma once
 
+#include <functional>
+#include <ostream>
 #include <string>
 
 namespace longmim {
@@ -16,6 +18,11 @@ void commitTemporaryFile(const std::string& temporaryPath, const std::string& fi
 
 // Writes `bytes` to a temporary sibling and commits it. Throws Error naming the path on failure.
 void writeFileAtomically(const std::string& finalPath, const std::string& bytes);
+
+// Streams into a temporary sibling through `write` and commits it; an exception from `write`
+// removes the temporary file and propagates, leaving `finalPath` untouched.
+void writeFileAtomically(const std::string& finalPath,
+                         const std::function<void(std::ostream&)>& write);
 
 // Reads a whole file. Throws Error naming the path when it cannot be read.
 std::string readWholeFile(const std::string& path);

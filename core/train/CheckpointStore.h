@@ -58,6 +58,10 @@ struct Checkpoint {
 // Throws Error naming the file.
 void saveCheckpoint(const Checkpoint& checkpoint, const std::string& path);
 
+// `value` as torch::pickle_save would write it (the same bytes), streamed into `path` atomically
+// instead of built in memory first.
+void writeArchive(const c10::IValue& value, const std::string& path);
+
 // Throws DataError naming the file when it is missing, truncated, corrupt or not a checkpoint of
 // this program (a plain state dict belongs in PRETRAINED_WEIGHTS instead).
 Checkpoint loadCheckpoint(const std::string& path);
