@@ -226,6 +226,12 @@ std::vector<ConfigField> buildFields() {
                 "of the whole group's batch (SyncBatchNorm), so W workers x BATCH_SIZE "
                 "train as one process x W*BATCH_SIZE; off, each worker uses its own "
                 "batch (DDP's default). Costs one all-reduce per BatchNorm layer and pass."));
+  f.push_back(
+      boolField("ACTIVATION_CHECKPOINTING", G::Optimisation, &C::activationCheckpointing,
+                "Keep fewer activations for the backward pass and compute them again there "
+                "(gradient checkpointing of the encoder blocks, the convolution stacks and the "
+                "decoder stages): the same results for much less memory and about a third "
+                "more time per step. For large images or batches that do not fit otherwise."));
   f.push_back(intField("LOG_EVERY_BATCHES", G::Optimisation, &C::logEveryBatches, 1, 1000000,
                        "Batches between two logged training points (console, curves, "
                        "metrics.csv)."));

@@ -67,6 +67,7 @@ struct TrainingConfig {
   std::string device = "auto";
   int numThreads = 0;  // 0: all cores
   bool syncBatchNorm = false;
+  bool activationCheckpointing = false;
   int logEveryBatches = 10;
 
   // Losses

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "Error.h"
+#include "model/Recompute.h"
 #include "model/SyncBatchNorm.h"
 
 namespace longmim::model {
@@ -167,7 +168,7 @@ torch::Tensor BigEncoderImpl::forward(const torch::Tensor& x, std::vector<torch:
   skips.clear();
   size_t next = 0;
   for (size_t i = 0; i < blockList.size(); ++i) {
-    h = blockList[i](h);
+    h = spec.recompute ? model::recompute(blockList[i], h) : blockList[i](h);
     if (next < skipAfter.size() && static_cast<int>(i) == skipAfter[next]) {
       skips.push_back(h);
       ++next;
@@ -191,7 +192,7 @@ torch::Tensor BigEncoderImpl::forward(const torch::Tensor& x, std::vector<torch:
   }
   tokens = tokens + position;
   for (TransformerLayer& layer : layerList)
-    tokens = layer(tokens);
+    tokens = spec.recompute ? model::recompute(layer, tokens) : layer(tokens);
   return token_norm(tokens);
 }
 
@@ -259,7 +260,15 @@ torch::Tensor BigModelImpl::forward(const torch::Tensor& baseline, const torch::
     } else {
       skip = torch::cat({baseline, followup, followup - baseline}, 1);
     }
-    x = upStages[level](x, skip);
+    if (spec_.recompute) {
+      UpStage stage = upStages[level];
+      x = model::recompute(
+          *stage,
+          [stage](const std::vector<torch::Tensor>& in) mutable { return stage(in[0], in[1]); },
+          {x, skip});
+    } else {
+      x = upStages[level](x, skip);
+    }
   }
   const torch::Tensor y = torch::tanh(countedConv(head, x));
   return dead_band ? dead_band(y) : y;

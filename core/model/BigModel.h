@@ -26,6 +26,9 @@ struct BigSpec {
   double dropout = 0.1;
   int imageSize = 512;           // the positional embedding's grid (resampled for other sizes)
   bool learnedDeadBand = false;  // LEARNED_DEAD_BAND: a LearnedDeadBand after the tanh
+  // ACTIVATION_CHECKPOINTING: MBConv blocks, transformer layers and decoder stages recompute
+  // their activations in the backward pass (model/Recompute.h).
+  bool recompute = false;
 
   static BigSpec forSize(const std::string& size, int imageSize);
 };

@@ -30,11 +30,13 @@ LongitudinalModel buildModel(const TrainingConfig& config) {
     ReferenceSpec spec = ReferenceSpec::forSize(config.modelSize);
     spec.dropout = config.dropout;
     spec.learnedDeadBand = config.learnedDeadBand;
+    spec.recompute = config.activationCheckpointing;
     model = std::make_shared<ReferenceModelImpl>(spec);
   } else if (config.modelArch == "big") {
     BigSpec spec = BigSpec::forSize(config.modelSize, config.imgSize);
     spec.dropout = config.dropout;
     spec.learnedDeadBand = config.learnedDeadBand;
+    spec.recompute = config.activationCheckpointing;
     model = std::make_shared<BigModelImpl>(spec);
   } else {
     throw ConfigError("MODEL_ARCH",

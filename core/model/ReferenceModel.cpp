@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "Error.h"
+#include "model/Recompute.h"
 
 namespace longmim::model {
 
@@ -74,12 +75,19 @@ EfficientNetMiniEncoderImpl::EfficientNetMiniEncoderImpl(const ReferenceSpec& sp
     blocks->push_back(blockList.back());
   }
   register_module("blocks", blocks);
+  recompute = spec.recompute;
 }
 
 torch::Tensor EfficientNetMiniEncoderImpl::forward(const torch::Tensor& x) {
-  torch::Tensor h = input_expansion_block(x);
+  if (!recompute) {
+    torch::Tensor h = input_expansion_block(x);
+    for (MBConvBlock& block : blockList)
+      h = block(h);
+    return torch::silu(h);
+  }
+  torch::Tensor h = model::recompute(input_expansion_block, x);
   for (MBConvBlock& block : blockList)
-    h = block(h);
+    h = model::recompute(block, h);
   return torch::silu(h);
 }
 
@@ -100,12 +108,13 @@ Decoder6Impl::Decoder6Impl(const ReferenceSpec& spec) {
   decoder_blocks->push_back(headNorm);
   decoder_blocks->push_back(nn::Tanh());
   register_module("decoder_blocks", decoder_blocks);
+  recompute = spec.recompute;
 }
 
 torch::Tensor Decoder6Impl::forward(const torch::Tensor& x) {
   torch::Tensor h = x;
   for (DecoderBlock& stage : stages)
-    h = stage(h);
+    h = recompute ? model::recompute(stage, h) : stage(h);
   return torch::tanh(headNorm(countedConv(head, h)));
 }
 
@@ -133,15 +142,28 @@ ReferenceModelImpl::ReferenceModelImpl(const ReferenceSpec& spec) : spec_(spec) 
 
 torch::Tensor ReferenceModelImpl::forward(const torch::Tensor& baseline,
                                           const torch::Tensor& followup) {
-  const torch::Tensor b = encoded_bn->forward(encoder(baseline));
-  const torch::Tensor f = encoded_bn->forward(encoder(followup));
-  const torch::Tensor b2 = encoded_bn2->forward(b);
-  const torch::Tensor f2 = encoded_bn2->forward(f);
-  torch::Tensor x = dropout(diff_processing->forward(f - b));
+  const torch::Tensor b = stack(encoded_bn, encoder(baseline));
+  const torch::Tensor f = stack(encoded_bn, encoder(followup));
+  const torch::Tensor b2 = stack(encoded_bn2, b);
+  const torch::Tensor f2 = stack(encoded_bn2, f);
+  torch::Tensor x = dropout(stack(diff_processing, f - b));
   x = x + dropout(f2 - b2);
-  x = dropout(diff_processing2->forward(x));
+  x = dropout(stack(diff_processing2, x));
   const torch::Tensor y = decoder(x);
   return dead_band ? dead_band(y) : y;
+}
+
+torch::Tensor ReferenceModelImpl::stack(nn::Sequential& stack, const torch::Tensor& x) {
+  if (!spec_.recompute)
+    return stack->forward(x);
+  torch::Tensor h = x;
+  for (auto& branch : stack->children()) {
+    auto* block = branch->as<ConvBlockBranchImpl>();
+    h = model::recompute(
+        *block, [block](const std::vector<torch::Tensor>& in) { return block->forward(in[0]); },
+        {h});
+  }
+  return h;
 }
 
 void ReferenceModelImpl::initialiseWeights() {

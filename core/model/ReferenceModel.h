@@ -26,6 +26,9 @@ struct ReferenceSpec {
   double dropout = 0.1;
   // LEARNED_DEAD_BAND: a LearnedDeadBand after the tanh (off: the reference's state dict).
   bool learnedDeadBand = false;
+  // ACTIVATION_CHECKPOINTING: encoder blocks, conv stacks and decoder stages recompute their
+  // activations in the backward pass (model/Recompute.h).
+  bool recompute = false;
 
   // paper: the reference exactly; cpu-demo and tiny: the same layout with narrower layers and one
   // block per stack.
@@ -38,6 +41,7 @@ struct EfficientNetMiniEncoderImpl : torch::nn::Module {
   ChannelExpansionBlock input_expansion_block{nullptr};
   torch::nn::Sequential blocks{nullptr};
   std::vector<MBConvBlock> blockList;
+  bool recompute = false;
 };
 TORCH_MODULE(EfficientNetMiniEncoder);
 
@@ -48,6 +52,7 @@ struct Decoder6Impl : torch::nn::Module {
   std::vector<DecoderBlock> stages;
   torch::nn::Conv2d head{nullptr};
   torch::nn::GroupNorm headNorm{nullptr};
+  bool recompute = false;
 };
 TORCH_MODULE(Decoder6);
 
@@ -72,6 +77,7 @@ class ReferenceModelImpl : public LongitudinalModelImpl {
   LearnedDeadBand dead_band{nullptr};  // only with spec.learnedDeadBand
 
  private:
+  torch::Tensor stack(torch::nn::Sequential& stack, const torch::Tensor& x);
   ReferenceSpec spec_;
 };
 

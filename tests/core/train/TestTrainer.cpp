@@ -622,6 +622,40 @@ class TestTrainer : public QObject {
     QCOMPARE(remainder.groupSize(4), 3);
   }
 
+  // ACTIVATION_CHECKPOINTING (issue 15) in a whole run: the first batch, before any optimizer
+  // step, has the plain run's loss exactly (the recomputed forward is the same computation). Later
+  // batches differ by rounding amplified by AdamW: a gradient that is zero in exact arithmetic (a
+  // bias before BatchNorm) is float32 noise, and AdamW's m / sqrt(v) turns noise of 1e-8 into a
+  // full learning-rate step. Strict agreement of gradients is TestRecompute's (in float64).
+  void activationCheckpointingTrainsAsThePlainPathDoes() {
+    TrainingConfig c = tinyConfig(data_, path("plain_path"), 1);
+    c.modelArch = "reference";
+    Recorder plain;
+    const RunResult a = train(c, plain);
+    QVERIFY2(a.outcome == RunOutcome::Completed, a.message.c_str());
+    c.outputDir = path("recomputed_path");
+    c.activationCheckpointing = true;
+    Recorder recomputed;
+    const RunResult b = train(c, recomputed);
+    QVERIFY2(b.outcome == RunOutcome::Completed, b.message.c_str());
+    QVERIFY(!plain.steps.empty());
+    QCOMPARE(recomputed.steps.size(), plain.steps.size());
+    QCOMPARE(recomputed.steps[0].batch, 1);
+    QCOMPARE(recomputed.steps[0].total, plain.steps[0].total);
+    QCOMPARE(recomputed.epochs.size(), plain.epochs.size());
+    const double trainA = plain.epochs[0].trainTotal, trainB = recomputed.epochs[0].trainTotal;
+    QVERIFY2(std::fabs(trainA - trainB) <= 0.01 * std::fabs(trainA),
+             qPrintable(QString("train loss %1 vs %2").arg(trainA).arg(trainB)));
+    QVERIFY(std::fabs(*plain.epochs[0].valTotal - *recomputed.epochs[0].valTotal) <=
+            0.01 * std::fabs(*plain.epochs[0].valTotal));
+    // The setting is the run's, recorded in its checkpoints (a resumed run reads it from there).
+    const auto configOf = [](const std::string& run) {
+      return nlohmann::json::parse(loadCheckpoint(run + "/longitudinal_mim_epoch_1.pt").configJson);
+    };
+    QCOMPARE(configOf(b.runDir).at("ACTIVATION_CHECKPOINTING").get<bool>(), true);
+    QCOMPARE(configOf(a.runDir).at("ACTIVATION_CHECKPOINTING").get<bool>(), false);
+  }
+
   void aLiveEditOfTheWrongTypeIsRefusedAndNamesItsSource() {
     TrainingConfig c = tinyConfig(data_, path("typed_edit"), 1);
     Recorder recorder;
