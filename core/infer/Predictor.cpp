@@ -70,7 +70,9 @@ const TrainingConfig& Predictor::config() const {
 }
 
 Image2D Predictor::predictPrepared(const Image2D& prior, const Image2D& current) const {
-  torch::NoGradGuard noGrad;
+  // Inference mode: no autograd bookkeeping at all (no version counters, no views tracked),
+  // what Python's torch.inference_mode() does for the reference's prediction loop.
+  c10::InferenceMode inference;
   const torch::Tensor out = impl_->model->forward(asTensor(prior), asTensor(current)).contiguous();
   Image2D map(current.rows, current.cols);
   std::copy(out.data_ptr<float>(), out.data_ptr<float>() + map.size(), map.pixels.begin());

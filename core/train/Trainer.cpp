@@ -246,11 +246,15 @@ Trainer::Impl::EpochEnd Trainer::Impl::trainEpoch(int epoch, int firstBatch, Epo
         reducer->finish();
       if (config.gradClipNorm > 0.0)
         torch::nn::utils::clip_grad_norm_(model->parameters(), config.gradClipNorm);
-      bool finite = true;
+      // One synchronisation for the whole model instead of one per tensor: a gradient holds only
+      // finite values exactly when its sum in double precision is finite (float32 values cannot
+      // overflow a double sum; a NaN or an infinity carries through it).
+      std::vector<torch::Tensor> sums;
       for (const torch::Tensor& p : model->parameters()) {
-        if (p.grad().defined() && !torch::isfinite(p.grad()).all().item<bool>())
-          finite = false;
+        if (p.grad().defined())
+          sums.push_back(p.grad().sum(torch::kDouble));
       }
+      const bool finite = sums.empty() || torch::isfinite(torch::stack(sums)).all().item<bool>();
       if (!finite) {
         failureMessage = divergenceMessage(epoch, batch + 1, result) + " (non-finite gradients)";
         return EpochEnd::Diverged;
