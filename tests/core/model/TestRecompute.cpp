@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "config/Presets.h"
+#include "model/ModelBlocks.h"
 #include "model/ModelFactory.h"
 #include "model/Recompute.h"
 
@@ -105,6 +106,38 @@ class TestRecompute : public QObject {
                qPrintable(QString::number(i)));
     // Later random draws (the loader's augmentation, the next batch's dropout) are unchanged.
     QVERIFY(torch::equal(plain.randomStateAfter, recomputed.randomStateAfter));
+  }
+
+  // The tiny presets have no residual blocks; the paper sizes do. A residual MBConv block (with
+  // dropout and BatchNorm) applied twice, as the shared encoder is to baseline and follow-up.
+  void aResidualBlockUsedTwiceLearnsAsThePlainPathDoes() {
+    const auto pass = [](bool withRecompute) {
+      torch::manual_seed(4);
+      MBConvBlock block(MBConvSpec{8, 8, 1, 4, 3, true, 0.25});
+      block->to(torch::kDouble);
+      block->train();
+      const auto options = torch::TensorOptions().dtype(torch::kDouble);
+      const torch::Tensor a = torch::rand({2, 8, 16, 16}, options);
+      const torch::Tensor b = torch::rand({2, 8, 16, 16}, options);
+      std::vector<torch::Tensor> result;
+      for (int step = 0; step < 2; ++step) {
+        block->zero_grad();
+        const torch::Tensor ya = withRecompute ? recompute(block, a) : block(a);
+        const torch::Tensor yb = withRecompute ? recompute(block, b) : block(b);
+        (ya - yb).pow(2).mean().backward();
+        result.push_back(ya.detach());
+      }
+      for (const torch::Tensor& p : block->parameters())
+        result.push_back(p.grad().clone());
+      for (const torch::Tensor& buffer : block->buffers())
+        result.push_back(buffer.clone().to(torch::kDouble));
+      return result;
+    };
+    const std::vector<torch::Tensor> plain = pass(false), recomputed = pass(true);
+    QCOMPARE(recomputed.size(), plain.size());
+    for (size_t i = 0; i < plain.size(); ++i)
+      QVERIFY2(torch::allclose(plain[i], recomputed[i], 1e-10, 1e-12),
+               qPrintable(QString::number(i)));
   }
 
   void aSegmentRunsAgainInTheBackwardPass() {
