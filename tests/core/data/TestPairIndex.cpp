@@ -222,6 +222,34 @@ class TestPairIndex : public QObject {
     QVERIFY(empty.cases().empty());
   }
 
+  // A DICOM dataset scanned by several threads: each DICOM read forks (io/GdcmGuard), and two
+  // forks at once ran ITK's at-fork handler twice, which ended the process (std::terminate).
+  void dicomPairsScanInParallel() {
+    QTemporaryDir dir;
+    const std::string root = dir.path().toStdString();
+    std::vector<short> values(16 * 16);
+    for (size_t i = 0; i < values.size(); ++i)
+      values[i] = static_cast<short>(i * 3);
+    const int cases = 16;
+    for (int c = 0; c < cases; ++c) {
+      const std::string folder = root + "/case_" + std::to_string(100 + c);
+      fs::create_directories(folder);
+      values[static_cast<size_t>(c)] = static_cast<short>(500 + c);  // no two files alike
+      writeTestDicom(folder + "/prior.dcm", 16, 16, values);
+      values[static_cast<size_t>(c + 1)] = static_cast<short>(700 + c);
+      writeTestDicom(folder + "/current.dcm", 16, 16, values);
+      writeImage2D(rampImage(16, 16), folder + "/diff_map.nii.gz");
+    }
+    for (const bool pixels : {false, true}) {
+      ScanOptions options;
+      options.checkPixels = pixels;
+      options.threads = 4;
+      const PairIndex index = PairIndex::scan(root, options);
+      QCOMPARE(index.cases().size(), size_t(cases));
+      QCOMPARE(index.validCount(), size_t(cases));
+    }
+  }
+
   // X-rays as they come from a hospital or a collection, formats mixed within a pair; the
   // difference map stays NIfTI (signed values).
   void dicomPngAndJpegPairsAreCases() {
