@@ -88,6 +88,15 @@ bool keyOf(const std::string& path, FileKey& key) {
     ::dup2(null, STDERR_FILENO);
     ::dup2(null, STDOUT_FILENO);
   }
+  // The parent's handlers of fatal signals (a crash reporter, libFuzzer's, AddressSanitizer's)
+  // would turn GDCM's abort into an ordinary exit here: the default action, so that the parent
+  // sees the signal.
+  for (const int signal : {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL}) {
+    struct sigaction action {};
+    action.sa_handler = SIG_DFL;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(signal, &action, nullptr);
+  }
   try {
     itk::GDCMImageIO::Pointer io = itk::GDCMImageIO::New();
     io->SetFileName(path);
@@ -176,6 +185,11 @@ std::string gdcmStopsOn(const std::string& path) {
                                            : "was stopped";
     return std::string("GDCM ") + what + " while reading it (signal " + std::to_string(signal) +
            ")";
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {  // only an exit of GDCM's own (or a
+    // handler the reset above missed) ends the child other than through _exit(0)
+    return "GDCM ended its process while reading it (exit status " +
+           std::to_string(WEXITSTATUS(status)) + ")";
   }
   if (known) {
     std::lock_guard<std::mutex> lock(passedMutex());

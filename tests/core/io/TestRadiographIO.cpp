@@ -2,6 +2,8 @@
 // MONOCHROME1, dates, window, refusals), PNG (8/16-bit, colour), JPEG; detection by content; the
 // interval between two dates. Files are written in the test with ITK's writers (the code under
 // test only reads), and with pydicom / PIL where python3 has them.
+#include <signal.h>
+#include <unistd.h>
 #include <QDir>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -239,6 +241,32 @@ class TestRadiographIO : public QObject {
     QCOMPARE(dicom::gdcmStopsOn(path("guarded.dcm")), std::string());
     QCOMPARE(dicom::gdcmStopsOn(path("guarded.dcm")), std::string());
     QCOMPARE(readRadiograph(path("guarded.dcm")).image.pixels[3], 3.0f);
+  }
+
+  // A process with its own handler of SIGABRT (libFuzzer's, a crash reporter) still learns of
+  // GDCM's abort: the child puts the default action back. Before it did, libFuzzer's handler
+  // ended every child with an ordinary exit and the guard let the file through to an in-process
+  // abort (the spacing finding: GDCM asserts on a Pixel Spacing of another VR; seed 13).
+  void anAbortIsSeenPastTheProcesssOwnHandler() {
+    static pid_t self = 0;
+    self = ::getpid();
+    struct sigaction quiet {};
+    struct sigaction before {};
+    quiet.sa_handler = [](int) {  // "all is well" in a child; this process still aborts
+      if (::getpid() != self)
+        ::_exit(0);
+      ::signal(SIGABRT, SIG_DFL);
+      ::raise(SIGABRT);
+    };
+    sigemptyset(&quiet.sa_mask);
+    QCOMPARE(::sigaction(SIGABRT, &quiet, &before), 0);
+    const std::string finding =
+        LONGMIM_SOURCE_DIR "/tests/fuzz/corpus/radiograph/finding-dicom-spacing-vr";
+    const std::string stopped = dicom::gdcmStopsOn(finding);
+    const std::string message = errorOf([&] { (void)readRadiograph(finding); });
+    ::sigaction(SIGABRT, &before, nullptr);
+    QVERIFY2(stopped.find("GDCM aborted") != std::string::npos, stopped.c_str());
+    QVERIFY2(message.find(finding + ": malformed DICOM") == 0, message.c_str());
   }
 
   void badFiles() {
