@@ -145,7 +145,7 @@ struct DicomInfo {
   std::string photometric;
 };
 
-DicomInfo openDicom(const std::string& path) {
+DicomInfo openUnguarded(const std::string& path) {
   quietGdcm();
   requireReadableFile(path, "DICOM file");
   std::string problem;
@@ -155,11 +155,6 @@ DicomInfo openDicom(const std::string& path) {
                               (pixels ? ": corrupt or truncated pixel data (" + problem.substr(4)
                                       : ": corrupt or truncated DICOM (" + problem) +
                               ")");
-  }
-  const std::string stopped = gdcmStopsOn(path);
-  if (!stopped.empty()) {
-    throw DataError(path, path + ": malformed DICOM that this program's checks did not catch (" +
-                              stopped + "); the file cannot be read");
   }
   DicomInfo info;
   info.io = itk::GDCMImageIO::New();
@@ -207,13 +202,23 @@ bool canRead(const std::string& path) {
   return structureIsIntact(path, problem) && itk::GDCMImageIO::New()->CanReadFile(path.c_str());
 }
 
-RadiographHeader readHeader(const std::string& path) {
-  const DicomInfo info = openDicom(path);
-  return {ImageFormat::Dicom, info.rows, info.cols};
+namespace {
+
+Radiograph readUnguarded(const std::string& path);
+
+// GDCM aborts its process on some malformed files (GdcmGuard.h): the whole read below runs in a
+// child first -- the same checks in the same order, so that a file they refuse (pixel data
+// shorter than the image, say) is refused before GDCM decodes it there too.
+void guard(const std::string& path) {
+  const std::string stopped = gdcmStopsOn(path, [&path] { (void)readUnguarded(path); });
+  if (!stopped.empty()) {
+    throw DataError(path, path + ": malformed DICOM that this program's checks did not catch (" +
+                              stopped + "); the file cannot be read");
+  }
 }
 
-Radiograph read(const std::string& path) {
-  DicomInfo info = openDicom(path);
+Radiograph readUnguarded(const std::string& path) {
+  DicomInfo info = openUnguarded(path);
   Radiograph result;
   Image2D& image = result.image;
   image = Image2D(info.rows, info.cols);
@@ -272,6 +277,23 @@ Radiograph read(const std::string& path) {
     about.window = std::array<double, 2>{c, *width};
   }
   return result;
+}
+
+}  // namespace
+
+RadiographHeader readHeader(const std::string& path) {
+  quietGdcm();
+  requireReadableFile(path, "DICOM file");
+  guard(path);
+  const DicomInfo info = openUnguarded(path);
+  return {ImageFormat::Dicom, info.rows, info.cols};
+}
+
+Radiograph read(const std::string& path) {
+  quietGdcm();
+  requireReadableFile(path, "DICOM file");
+  guard(path);
+  return readUnguarded(path);
 }
 
 }  // namespace longmim::dicom

@@ -44,7 +44,8 @@ constexpr auto kChildLimit = std::chrono::seconds(60);
 
 // A file that passed, by path and content (a fuzzer, or a user, rewrites a file in place within
 // one tick of the file system's clock: size and modification time would not tell).
-using FileKey = std::tuple<std::string, size_t, std::uint32_t>;
+// The last field tells the default read from a caller's.
+using FileKey = std::tuple<std::string, size_t, std::uint32_t, bool>;
 
 std::mutex& passedMutex() {
   static std::mutex mutex;
@@ -64,7 +65,7 @@ std::set<FileKey>& passedFiles() {
   return files;
 }
 
-bool keyOf(const std::string& path, FileKey& key) {
+bool keyOf(const std::string& path, bool callersRead, FileKey& key) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
     return false;
@@ -77,12 +78,28 @@ bool keyOf(const std::string& path, FileKey& key) {
     crc = crc32c(chunk.data(), got, crc);
     size += got;
   }
-  key = FileKey{path, size, crc};
+  key = FileKey{path, size, crc, callersRead};
   return true;
 }
 
 // The child: the reader's GDCM calls, nothing else; its exit status says how far it got.
-[[noreturn]] void readInChild(const std::string& path) {
+// GDCM's own read of the file through ITK, header and pixels: what the guard runs when its caller
+// names no read of its own.
+void readWithGdcm(const std::string& path) {
+  itk::GDCMImageIO::Pointer io = itk::GDCMImageIO::New();
+  io->SetFileName(path);
+  io->ReadImageInformation();
+  double pixels = 1.0;
+  for (unsigned d = 0; d < io->GetNumberOfDimensions(); ++d)
+    pixels *= static_cast<double>(io->GetDimensions(d));
+  if (pixels * io->GetNumberOfComponents() > 1e8)
+    return;  // the reader refuses it by its size before reading pixels
+  std::vector<char> buffer(static_cast<size_t>(io->GetImageSizeInBytes()));
+  io->Read(buffer.data());
+}
+
+// The child: the read, nothing else; its exit status says how far it got.
+[[noreturn]] void readInChild(const std::string& path, const std::function<void()>& read) {
   const int null = ::open("/dev/null", O_WRONLY);
   if (null >= 0) {  // GDCM's assertion text is this guard's business, not the user's terminal's
     ::dup2(null, STDERR_FILENO);
@@ -98,16 +115,10 @@ bool keyOf(const std::string& path, FileKey& key) {
     ::sigaction(signal, &action, nullptr);
   }
   try {
-    itk::GDCMImageIO::Pointer io = itk::GDCMImageIO::New();
-    io->SetFileName(path);
-    io->ReadImageInformation();
-    double pixels = 1.0;
-    for (unsigned d = 0; d < io->GetNumberOfDimensions(); ++d)
-      pixels *= static_cast<double>(io->GetDimensions(d));
-    if (pixels * io->GetNumberOfComponents() > 1e8)
-      ::_exit(0);  // the reader refuses it by its size before reading pixels
-    std::vector<char> buffer(static_cast<size_t>(io->GetImageSizeInBytes()));
-    io->Read(buffer.data());
+    if (read)
+      read();
+    else
+      readWithGdcm(path);
   } catch (...) {
     ::_exit(0);  // an exception: the reader reports it in its own words
   }
@@ -116,9 +127,9 @@ bool keyOf(const std::string& path, FileKey& key) {
 
 }  // namespace
 
-std::string gdcmStopsOn(const std::string& path) {
+std::string gdcmStopsOn(const std::string& path, const std::function<void()>& read) {
   FileKey key;
-  const bool known = keyOf(path, key);
+  const bool known = keyOf(path, static_cast<bool>(read), key);
   if (known) {
     std::lock_guard<std::mutex> lock(passedMutex());
     if (passedFiles().count(key) != 0)
@@ -141,7 +152,7 @@ std::string gdcmStopsOn(const std::string& path) {
   }
   if (child == 0) {
     ::close(ends[0]);
-    readInChild(path);
+    readInChild(path, read);
   }
   ::close(ends[1]);
   const auto deadline = std::chrono::steady_clock::now() + kChildLimit;

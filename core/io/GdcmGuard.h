@@ -5,14 +5,18 @@
 // Internal to core/io.
 #pragma once
 
+#include <functional>
 #include <string>
 
 namespace longmim::dicom {
 
-// Empty when GDCM reads `path` (header and pixels, through ITK's GDCMImageIO as the reader does)
-// without stopping its process, or when that could not be tried; otherwise what happened, for a
-// message ("GDCM aborted (an assertion failed) while reading it (signal 6)"). A file that passed
-// is remembered (by path and a checksum of its bytes) and not tried again.
-std::string gdcmStopsOn(const std::string& path);
+// Empty when `read` -- the caller's whole in-process read of `path`, checks first, as it will run
+// it next (default: ITK's GDCMImageIO reading header and pixels) -- runs in a child process
+// without stopping it (an exception counts as running: the caller reports it), or when that could
+// not be tried; otherwise what happened, for a message ("GDCM aborted (an assertion failed) while
+// reading it (signal 6)"). A file that passed is remembered (by path and a checksum of its bytes)
+// and not tried again (the default read and a caller's apart), so a caller passes the same `read`
+// for every call on a path.
+std::string gdcmStopsOn(const std::string& path, const std::function<void()>& read = {});
 
 }  // namespace longmim::dicom
