@@ -37,7 +37,7 @@ namespace {
 #endif
 #endif
 #ifdef LONGMIM_GUARD_ASAN
-constexpr auto kChildLimit = std::chrono::seconds(3);
+constexpr auto kChildLimit = std::chrono::seconds(10);
 #else
 constexpr auto kChildLimit = std::chrono::seconds(60);
 #endif
