@@ -82,7 +82,6 @@ bool keyOf(const std::string& path, bool callersRead, FileKey& key) {
   return true;
 }
 
-// The child: the reader's GDCM calls, nothing else; its exit status says how far it got.
 // GDCM's own read of the file through ITK, header and pixels: what the guard runs when its caller
 // names no read of its own.
 void readWithGdcm(const std::string& path) {
