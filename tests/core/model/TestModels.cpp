@@ -216,9 +216,10 @@ class TestModels : public QObject {
         }
       }
     }
-    // The demo preset uses it; the paper preset does not (the seed's model).
-    QVERIFY(presetConfig("cpu-demo").learnedDeadBand);
-    QVERIFY(!presetConfig("paper").learnedDeadBand);
+    // No preset uses it: the paper preset is the seed's model, and with the band cpu-demo
+    // stayed at the zeros map or under r 0.5 for 3 of 5 seeds (docs/learning.md, 2026-12-03).
+    for (const std::string preset : {"paper", "cpu-demo", "tiny"})
+      QVERIFY2(!presetConfig(preset).learnedDeadBand, preset.c_str());
   }
 
   void bigPaperIsTheSeedsLayout() {
